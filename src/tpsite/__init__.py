@@ -1,0 +1,1 @@
+"""Code shared by the site's macros and its tests."""

@@ -1,0 +1,69 @@
+"""The error gallery: one page per real error message, described by its front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from tpsite.paths import ERRORS
+
+# The order a publish goes through; the gallery index groups entries by it.
+PHASES = {
+    "token": "Getting the OIDC token",
+    "exchange": "Exchanging it for a PyPI token",
+    "upload": "Uploading",
+    "after": "After the upload",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    title: str
+    description: str
+    phase: str
+    headline: str
+    emitted_by: str
+    match: tuple[str, ...]
+    path: Path
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise ValueError(f"{path.name}: no front matter")
+    head = text[4 : text.index("\n---\n", 4)]
+    data = YAML(typ="safe", pure=True).load(head)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: front matter is not a mapping")
+    return data
+
+
+def entries(folder: Path = ERRORS) -> list[Entry]:
+    """Every error page, in phase order then by title."""
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        meta = front_matter(path)
+        missing = {"title", "description", "phase", "headline", "emitted_by", "match"} - set(meta)
+        if missing:
+            raise ValueError(f"{path.name}: front matter lacks {sorted(missing)}")
+        if meta["phase"] not in PHASES:
+            raise ValueError(f"{path.name}: phase {meta['phase']!r} is not one of {list(PHASES)}")
+        found.append(
+            Entry(
+                slug=path.stem,
+                title=str(meta["title"]),
+                description=str(meta["description"]),
+                phase=str(meta["phase"]),
+                headline=str(meta["headline"]),
+                emitted_by=str(meta["emitted_by"]),
+                match=tuple(str(m) for m in meta["match"]),  # type: ignore[union-attr]
+                path=path,
+            )
+        )
+    order = list(PHASES)
+    return sorted(found, key=lambda e: (order.index(e.phase), e.title.lower()))

@@ -1,0 +1,105 @@
+"""Every workflow a page shows, and the project's own, passes the real validators."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run, tool
+from tpsite import workflows
+from tpsite.paths import ROOT, SNIPPETS
+
+# Workflows readers copy, and the ones that build and test this site.
+CLEAN = sorted(SNIPPETS.glob("workflows/*.yml")) + sorted(ROOT.glob(".github/workflows/*.yml"))
+# The blog's original workflow, shown "before": valid, but with the findings we fix.
+ORIGINAL = SNIPPETS / "original" / "blog-publish.yml"
+ALL = [*CLEAN, ORIGINAL]
+
+
+def ids(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
+def test_there_are_workflows_to_check() -> None:
+    assert SNIPPETS / "workflows" / "publish.yml" in CLEAN
+    assert ROOT / ".github" / "workflows" / "ci.yml" in CLEAN
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids)
+def test_schema(path: Path) -> None:
+    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids)
+def test_yamllint(path: Path) -> None:
+    result = run(tool("yamllint"), "--strict", "-c", str(ROOT / ".yamllint.yml"), str(path))
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=ids)
+def test_actionlint(path: Path) -> None:
+    result = run(tool("actionlint"), "-oneline", "-shellcheck", tool("shellcheck"), str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=ids)
+def test_zizmor_pedantic_finds_nothing(path: Path) -> None:
+    result = run(tool("zizmor"), "--offline", "--persona", "pedantic", "--format", "json", str(path))
+    findings = json.loads(result.stdout or "[]")
+    assert result.returncode == 0 and findings == [], [f["ident"] for f in findings]
+
+
+def test_zizmor_flags_the_original_for_what_we_changed() -> None:
+    """The page explains each of these; if zizmor stops finding them, the page is stale."""
+    result = run(tool("zizmor"), "--offline", "--persona", "pedantic", "--format", "json", str(ORIGINAL))
+    found = sorted({f["ident"] for f in json.loads(result.stdout)})
+    assert found == [
+        "anonymous-definition",
+        "artipacked",
+        "concurrency-limits",
+        "excessive-permissions",
+        "undocumented-permissions",
+        "unpinned-uses",
+    ]
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=ids)
+def test_every_action_is_pinned_to_the_recorded_sha(path: Path) -> None:
+    recorded = workflows.action_inputs()
+    for use in workflows.uses(path):
+        assert use.sha_pinned, f"{ids(path)}:{use.line}: {use.action}@{use.ref} is not pinned to a commit"
+        assert use.action in recorded, f"{use.action} has no entry in tests/data/action-inputs.json"
+        entry = recorded[use.action]
+        assert (use.ref, use.comment) == (entry["sha"], entry["version"]), f"{ids(path)}:{use.line}"
+
+
+def test_the_same_action_has_the_same_pin_everywhere() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in CLEAN:
+        for use in workflows.uses(path):
+            pins.setdefault(use.action, set()).add(f"{use.ref} # {use.comment}")
+    assert pins and {a: p for a, p in pins.items() if len(p) > 1} == {}
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=ids)
+def test_every_input_exists_in_the_pinned_action(path: Path) -> None:
+    """actionlint cannot check inputs of SHA-pinned actions, so we do, from their action.yml."""
+    recorded = workflows.action_inputs()
+    for job, uses, keys in workflows.steps_with_inputs(workflows.load(path)):
+        entry = recorded[uses.split("@")[0]]
+        unknown = keys - set(entry["inputs"])
+        deprecated = keys & set(entry["deprecated_inputs"])
+        assert not unknown, f"{ids(path)} job {job}: {uses} has no input(s) {sorted(unknown)}"
+        assert not deprecated, f"{ids(path)} job {job}: deprecated input(s) {sorted(deprecated)}"
+
+
+def test_the_input_check_can_fail(tmp_path: Path) -> None:
+    """A typo'd input (snake_case alias spelled wrong) is caught by our check, not by actionlint."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text((SNIPPETS / "workflows" / "publish.yml").read_text().replace("skip-existing:", "skip-existng:"))
+    with pytest.raises(AssertionError, match="skip-existng"):
+        test_every_input_exists_in_the_pinned_action(bad)
+    assert run(tool("actionlint"), "-oneline", str(bad)).returncode == 0
