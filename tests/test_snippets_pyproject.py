@@ -69,3 +69,14 @@ def test_environment_urls_name_the_same_project() -> None:
     for url in urls:
         match = re.fullmatch(r"https://(?:test\.)?pypi\.org/p/(?P<name>[^/]+)", url)
         assert match and canonicalize_name(match["name"]) == canonicalize_name(project_name()), url
+
+
+@pytest.mark.parametrize("job", ["publish-to-testpypi", "publish-to-pypi"])
+def test_the_guides_publisher_form_names_the_built_project(dists: list[Path], job: str) -> None:
+    """The form card on the guide is computed by the same macro; its project is the dists' project."""
+    from tpsite.macros import publisher_form_html
+
+    card = publisher_form_html(job=job, index="testpypi" if "test" in job else "pypi")
+    project = re.search(r"Project Name</dt><dd><code>([^<]+)</code>", card)
+    assert project, card
+    assert canonicalize_name(project[1]) == parse_wheel_filename(dists[1].name)[0]

@@ -1,43 +1,45 @@
-"""mkdocs-macros entry point: the functions pages call with <!--[[ name(...) ]]-->."""
+"""mkdocs-macros entry point: the functions pages call inside HTML-comment markers."""
 
 from __future__ import annotations
 
+import tomllib
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from tpsite import gallery
-from tpsite.form import INDEXES, github_form
-
-# The sample project every page uses.
-SAMPLE = {
-    "owner": "example",
-    "repository": "convert-poetry2uv",
-    "pyproject": "sample-package/pyproject.toml",
-}
+from tpsite import gallery, scenarios, workflows
+from tpsite.model import Index, pending_publisher_form
+from tpsite.paths import SNIPPETS
 
 
-def publisher_form_html(
-    *, workflow: str = "workflows/publish.yml", job: str, index: str, **overrides: str
-) -> str:
-    """An accessible card with the form values, computed from the workflow the page shows."""
-    form = github_form(workflow=workflow, job=job, index=index, **{**SAMPLE, **overrides})
-    index_name, url = INDEXES[index]
-    rows = [
-        ("PyPI Project Name", form.project_name),
-        ("Owner", form.owner),
-        ("Repository name", form.repository),
-        ("Workflow name", form.workflow_name),
-        ("Environment name", form.environment or "(leave empty: any environment)"),
-    ]
+def publisher_form_html(*, job: str, index: str, workflow: str = scenarios.WORKFLOW) -> str:
+    """PyPI's form values as an accessible card, computed by the model from the workflow shown."""
+    project = tomllib.loads((SNIPPETS / scenarios.PYPROJECT).read_text(encoding="utf-8"))["project"]["name"]
+    form = pending_publisher_form(
+        workflows.load(SNIPPETS / workflow),
+        workflow_path=f".github/workflows/{Path(workflow).name}",
+        job_id=job,
+        index=Index(index),
+        repository=scenarios.SAMPLE_REPOSITORY,
+        project_name=project,
+    )
     items = "\n".join(
-        f'<div><dt>{escape(label)}</dt><dd><code>{escape(value)}</code></dd></div>' for label, value in rows
+        f"<div><dt>{escape(label)}</dt><dd><code>{escape(value or '(leave empty)')}</code></dd></div>"
+        for label, value in form.fields
     )
-    title = f"{index_name} publisher form for job <code>{escape(job)}</code>"
+    site = form.index.site_name
     return (
-        f'<figure class="tp-form" aria-label="{escape(index_name)} publisher form values">\n'
-        f'<figcaption>{title} (<a href="{url}">{escape(url.split("//")[1])}</a>)</figcaption>\n'
-        f'<dl>\n{items}\n</dl>\n</figure>'
+        f'<figure class="tp-form" aria-label="{escape(site)} publisher form values for job {escape(job)}">\n'
+        f"<figcaption>{escape(site)}: Add a new pending publisher (GitHub), for job "
+        f'<code>{escape(job)}</code> · <a href="{escape(form.url)}">{escape(form.url)}</a></figcaption>\n'
+        f"<dl>\n{items}\n</dl>\n</figure>"
     )
+
+
+def pitfall_outcome(pitfall: str, variant: str) -> str:
+    """What the model of PyPI answers for a pitfall's example, as the log shows it."""
+    outcome = scenarios.run(scenarios.PITFALLS[pitfall][variant])
+    return f"```text\n{scenarios.message(outcome)}\n```"
 
 
 def error_index_markdown() -> str:
@@ -49,19 +51,25 @@ def error_index_markdown() -> str:
         if not rows:
             continue
         parts.append(f"## {heading} {{ #{phase} }}\n")
-        for entry in rows:
-            parts.append(f"- [{_inline_code(entry.headline)}]({entry.slug}.md)  \n  {entry.description}")
+        parts.extend(f"- [{_inline_code(e.headline)}]({e.slug}.md)  \n  {e.description}" for e in rows)
         parts.append("")
     return "\n".join(parts)
 
 
 def _inline_code(text: str) -> str:
     """Markdown inline code that survives backticks inside the message."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def headline_box(meta: dict[str, Any]) -> str:
+    """An error page's headline, verbatim, at the top of the page (and of its search entry)."""
+    text = "\n".join(f"    {line}" for line in str(meta["headline"]).splitlines())
+    return f'!!! failure "The message"\n\n    ```text\n{text}\n    ```'
 
 
 def define_env(env: Any) -> None:
     """Register the site's macros (called by mkdocs-macros)."""
+    env.macro(lambda: headline_box(env.page.meta), "error_headline")
     env.macro(publisher_form_html, "publisher_form")
+    env.macro(pitfall_outcome)
     env.macro(error_index_markdown, "error_index")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from tpsite.model import messages, workflow
 from tpsite.model.outcomes import ClientError, ClientWarning
 from tpsite.model.publishers import GITHUB_ISSUER, GITLAB_ISSUER
+from tpsite.model.slugs import Slug
 
 Claims = Mapping[str, str]
 
@@ -110,7 +111,7 @@ def _no_token(fork: bool) -> ClientError:
     text = messages.GH_TOKEN_RETRIEVAL_FAILED_FORK_PR if fork else messages.GH_TOKEN_RETRIEVAL_FAILED
     message = text.format(identity_error=messages.ID_GITHUB_NO_REQUEST_TOKEN.template)
     return ClientError(
-        slug="fork-pull-request-no-token" if fork else "id-token-permission-missing",
+        slug=Slug.FORK_PULL_REQUEST if fork else Slug.ID_TOKEN_PERMISSION_MISSING,
         message=message.strip("\n"),
         source=f"{text.citation} + {messages.ID_GITHUB_NO_REQUEST_TOKEN.citation}",
     )
@@ -212,9 +213,11 @@ def gitlab_claims(
 ) -> dict[str, str]:
     """Claims of a GitLab CI `id_tokens:` token (the top-level pipeline file only)."""
     namespace_path = project_path.rsplit("/", 1)[0]
-    ref_type, ref = ("tag", ref_path.removeprefix("refs/tags/")) if ref_path.startswith(
-        "refs/tags/"
-    ) else ("branch", ref_path.removeprefix("refs/heads/"))
+    ref_type, ref = (
+        ("tag", ref_path.removeprefix("refs/tags/"))
+        if ref_path.startswith("refs/tags/")
+        else ("branch", ref_path.removeprefix("refs/heads/"))
+    )
     host = issuer.removeprefix("https://")
     claims = {
         "iss": issuer,
@@ -243,4 +246,4 @@ def client_warnings(claims: Claims) -> tuple[ClientWarning, ...]:
         return ()
     text = messages.GH_REUSABLE_WORKFLOW_WARNING
     message = text.format(workflow_ref=workflow_ref, job_workflow_ref=job_workflow_ref)
-    return (ClientWarning("reusable-workflow-warning", message.strip("\n"), text.citation),)
+    return (ClientWarning(Slug.REUSABLE_WORKFLOW_WARNING, message.strip("\n"), text.citation),)

@@ -15,6 +15,7 @@ from tpsite.model import messages
 from tpsite.model.messages import Text
 from tpsite.model.publishers import GitHubPublisher, GitLabPublisher
 from tpsite.model.rules import WarehouseRules
+from tpsite.model.slugs import Slug
 
 P = TypeVar("P", GitHubPublisher, GitLabPublisher)
 _EXTENSIONS = (".yml", ".yaml")
@@ -23,7 +24,7 @@ _EXTENSIONS = (".yml", ".yaml")
 class InvalidPublisher(Exception):
     """warehouse's InvalidPublisherError: becomes `invalid-publisher` ({reason})."""
 
-    def __init__(self, text: Text, slug: str, **fields: Any) -> None:
+    def __init__(self, text: Text, slug: Slug, **fields: Any) -> None:
         self.text, self.slug = text, slug
         self.reason = text.format(**fields)
         super().__init__(self.reason)
@@ -76,7 +77,7 @@ def _require(claims: Mapping[str, str], names: Sequence[str]) -> None:
     # is not fixed; this model names the first in `names`.
     for name in names:
         if claims.get(name) is None:
-            raise InvalidPublisher(messages.MISSING_CLAIM, "missing-claim", claim_name=name)
+            raise InvalidPublisher(messages.MISSING_CLAIM, Slug.MISSING_CLAIM, claim_name=name)
 
 
 def _most_specific(publishers: Iterable[P], environment: str | None, *, fold_case: bool) -> P | None:
@@ -94,9 +95,7 @@ def _most_specific(publishers: Iterable[P], environment: str | None, *, fold_cas
     return None
 
 
-def _check_ref(
-    text: Text, slug: str, ground_truth: str, signed: str, refs: Sequence[str | None]
-) -> None:
+def _check_ref(text: Text, slug: Slug, ground_truth: str, signed: str, refs: Sequence[str | None]) -> None:
     expected = {f"{ground_truth}@{ref}" for ref in refs if ref}
     if signed not in expected:
         raise InvalidPublisher(text, slug, expected=sorted(expected), signed_claim=signed)
@@ -119,7 +118,7 @@ def find_github(
     owner, name = claims["repository"].split("/", 1)
     filename = github_workflow_filename(claims["job_workflow_ref"])
     if not filename:
-        raise InvalidPublisher(messages.GITHUB_NO_WORKFLOW_FILENAME, "invalid-publisher")
+        raise InvalidPublisher(messages.GITHUB_NO_WORKFLOW_FILENAME, Slug.INVALID_PUBLISHER)
     rows = [
         p
         for p in publishers
@@ -130,10 +129,10 @@ def find_github(
     ]
     publisher = _most_specific(rows, claims.get("environment"), fold_case=True)
     if publisher is None:
-        raise InvalidPublisher(rules.lookup_failure, "invalid-publisher")
+        raise InvalidPublisher(rules.lookup_failure, Slug.INVALID_PUBLISHER)
 
     def failed(claim_name: str) -> InvalidPublisher:
-        slug = "sub-claim-check-failed" if claim_name == "sub" else "claim-check-failed"
+        slug = Slug.SUB_CLAIM_CHECK_FAILED if claim_name == "sub" else Slug.CLAIM_CHECK_FAILED
         return InvalidPublisher(messages.REQUIRED_CLAIM_CHECK_FAILED, slug, claim_name=claim_name)
 
     if rules.verify_github_sub:
@@ -152,12 +151,12 @@ def find_github(
         raise failed("repository_owner_id")
     # _check_job_workflow_ref (github.py:67-97): exactly owner/repo/.github/workflows/<file>@<ref or sha>.
     if not claims["job_workflow_ref"]:
-        raise InvalidPublisher(messages.JOB_WORKFLOW_REF_EMPTY, "invalid-publisher")
+        raise InvalidPublisher(messages.JOB_WORKFLOW_REF_EMPTY, Slug.INVALID_PUBLISHER)
     if not (claims.get("ref") or claims.get("sha")):
-        raise InvalidPublisher(messages.REF_AND_SHA_EMPTY, "invalid-publisher")
+        raise InvalidPublisher(messages.REF_AND_SHA_EMPTY, Slug.INVALID_PUBLISHER)
     _check_ref(
         messages.JOB_WORKFLOW_REF_MISMATCH,
-        "job-workflow-ref-mismatch",
+        Slug.JOB_WORKFLOW_REF_MISMATCH,
         publisher.job_workflow_ref,
         claims["job_workflow_ref"],
         [claims.get("ref"), claims.get("sha")],
@@ -165,13 +164,13 @@ def find_github(
     if claims["jti"] in used_jtis:  # check_existing_jti (_core.py:90-107)
         raise ReusedToken
     if rules.reject_pull_request_target and claims["event_name"] == "pull_request_target":
-        raise InvalidPublisher(messages.PULL_REQUEST_TARGET, "pull-request-target-not-supported")
+        raise InvalidPublisher(messages.PULL_REQUEST_TARGET, Slug.PULL_REQUEST_TARGET_NOT_SUPPORTED)
     # _check_environment (github.py:100-124): no environment on the publisher = any.
     if publisher.environment:
         env = claims.get("environment")
         if not env or env.lower() != publisher.environment.lower():
             raise InvalidPublisher(
-                messages.OPTIONAL_CLAIM_CHECK_FAILED, "claim-check-failed", claim_name="environment"
+                messages.OPTIONAL_CLAIM_CHECK_FAILED, Slug.CLAIM_CHECK_FAILED, claim_name="environment"
             )
     return publisher
 
@@ -189,7 +188,7 @@ def find_gitlab(
     namespace, project = claims["project_path"].rsplit("/", 1)
     filepath = gitlab_workflow_filepath(claims["ci_config_ref_uri"])
     if not filepath:
-        raise InvalidPublisher(messages.GITLAB_NO_WORKFLOW_FILEPATH, "invalid-publisher")
+        raise InvalidPublisher(messages.GITLAB_NO_WORKFLOW_FILEPATH, Slug.INVALID_PUBLISHER)
     rows = [
         p
         for p in publishers
@@ -200,12 +199,10 @@ def find_gitlab(
     ]
     publisher = _most_specific(rows, claims.get("environment"), fold_case=False)
     if publisher is None:
-        raise InvalidPublisher(rules.lookup_failure, "invalid-publisher")
+        raise InvalidPublisher(rules.lookup_failure, Slug.INVALID_PUBLISHER)
 
     def failed(claim_name: str) -> InvalidPublisher:
-        return InvalidPublisher(
-            messages.REQUIRED_CLAIM_CHECK_FAILED, "claim-check-failed", claim_name=claim_name
-        )
+        return InvalidPublisher(messages.REQUIRED_CLAIM_CHECK_FAILED, Slug.CLAIM_CHECK_FAILED, claim_name=claim_name)
 
     # _check_sub (gitlab.py:132-158): first two `:` parts, case-insensitive.
     parts = claims["sub"].split(":")
@@ -217,12 +214,12 @@ def find_gitlab(
         raise failed("project_path")
     # _check_ci_config_ref_uri (gitlab.py:77-105): built from the *stored* spelling, exact.
     if not claims["ci_config_ref_uri"]:
-        raise InvalidPublisher(messages.CI_CONFIG_REF_URI_EMPTY, "invalid-publisher")
+        raise InvalidPublisher(messages.CI_CONFIG_REF_URI_EMPTY, Slug.INVALID_PUBLISHER)
     if not (claims.get("ref_path") and claims.get("sha")):
-        raise InvalidPublisher(messages.REF_PATH_AND_SHA_EMPTY, "invalid-publisher")
+        raise InvalidPublisher(messages.REF_PATH_AND_SHA_EMPTY, Slug.INVALID_PUBLISHER)
     _check_ref(
         messages.CI_CONFIG_REF_URI_MISMATCH,
-        "ci-config-ref-uri-mismatch",
+        Slug.CI_CONFIG_REF_URI_MISMATCH,
         publisher.ci_config_ref_uri,
         claims["ci_config_ref_uri"],
         [claims.get("ref_path"), claims.get("sha")],
@@ -231,7 +228,5 @@ def find_gitlab(
         raise ReusedToken
     # _check_environment (gitlab.py:108-129): exact, case-sensitive.
     if publisher.environment and claims.get("environment") != publisher.environment:
-        raise InvalidPublisher(
-            messages.OPTIONAL_CLAIM_CHECK_FAILED, "claim-check-failed", claim_name="environment"
-        )
+        raise InvalidPublisher(messages.OPTIONAL_CLAIM_CHECK_FAILED, Slug.CLAIM_CHECK_FAILED, claim_name="environment")
     return publisher

@@ -59,9 +59,7 @@ PROJECT_ALREADY_EXISTS = Text(
     "warehouse/oidc/views.py:216",
     since="2023-02-22 29e8063b5 (#12915)",
 )
-TOKEN_ALREADY_USED = Text(
-    "invalid token: already used", "warehouse/oidc/views.py:290", since="2024-08-12 (#16254)"
-)
+TOKEN_ALREADY_USED = Text("invalid token: already used", "warehouse/oidc/views.py:290", since="2024-08-12 (#16254)")
 MALFORMED_OR_INVALID_TOKEN = Text("malformed or invalid token", "warehouse/oidc/views.py:195")
 MALFORMED_JWT = Text("malformed JWT", "warehouse/oidc/views.py:142")
 UNKNOWN_ISSUER = Text("unknown trusted publishing issuer", "warehouse/oidc/views.py:161")
@@ -170,8 +168,7 @@ PROJECT_ID_CAVEAT_WRONG_PROJECT = Text(
 )
 TOKEN_EXPIRED = Text("token is expired", "warehouse/macaroons/caveats/__init__.py:61")
 FILE_EXISTS = Text(
-    "File already exists ({filename!r}, with blake2_256 hash {blake2_256!r}). "
-    "See {help_url} for more information.",
+    "File already exists ({filename!r}, with blake2_256 hash {blake2_256!r}). See {help_url} for more information.",
     "warehouse/forklift/legacy.py:1220",
     since="2024-08-15 b419f327f (#16488)",
 )
@@ -199,9 +196,7 @@ EXTENSION_NOT_FOR_FILETYPE = Text(
     "for more information.",
     "warehouse/forklift/legacy.py:273",
 )
-INVALID_SDIST_FILENAME = Text(
-    "Invalid source distribution filename: {filename}", "warehouse/forklift/legacy.py:1331"
-)
+INVALID_SDIST_FILENAME = Text("Invalid source distribution filename: {filename}", "warehouse/forklift/legacy.py:1331")
 START_FILENAME_WITH = Text(
     "Start filename for {project_name!r} with {expected!r}.",
     "warehouse/forklift/legacy.py:1374 (sdist), 1462 (wheel)",
@@ -212,8 +207,7 @@ SDIST_FILENAME_NOT_NORMALIZED = Text(
     since="2025-10-23 06bb17e5a (#18924)",
 )
 WHEEL_NAME_NOT_NORMALIZED = Text(
-    "Filename {filename!r} should contain the normalized "
-    "project name {normalized_name!r}, not {name_from_filename!r}.",
+    "Filename {filename!r} should contain the normalized project name {normalized_name!r}, not {name_from_filename!r}.",
     "warehouse/forklift/legacy.py:1486",
     since="2025-10-23 06bb17e5a (#18924)",
 )

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from tpsite.model import messages
 from tpsite.model.indexes import Index
 from tpsite.model.publishers import Publisher, Registry
+from tpsite.model.slugs import Slug
 
 
 @dataclass(frozen=True)
 class ClientError:
     """The publishing client failed before any token exchange (no OIDC token)."""
 
-    slug: str
+    slug: Slug
     message: str  # what the action writes to the step summary, outer blank lines removed
     source: str
 
@@ -25,7 +26,7 @@ class ClientError:
 
 @dataclass(frozen=True)
 class ClientWarning:
-    slug: str
+    slug: Slug
     message: str
     source: str
 
@@ -34,7 +35,7 @@ class ClientWarning:
 class ExchangeError:
     """A refused token exchange: HTTP 422 from /_/oidc/mint-token."""
 
-    slug: str
+    slug: Slug
     code: str  # warehouse's error code, e.g. "invalid-publisher"
     description: str
     source: str
@@ -74,7 +75,7 @@ class MintResult:
 class UploadError:
     """A refused upload to /legacy/: warehouse puts `message` in the HTTP status line."""
 
-    slug: str
+    slug: Slug
     status: int
     message: str
     source: str

@@ -149,9 +149,7 @@ class Registry:
     projects: frozenset[tuple[Index, str]] = field(default_factory=frozenset)
 
     @classmethod
-    def of(
-        cls, *registrations: Registration, projects: Iterable[tuple[Index, str]] = ()
-    ) -> Registry:
+    def of(cls, *registrations: Registration, projects: Iterable[tuple[Index, str]] = ()) -> Registry:
         return cls(tuple(registrations), frozenset(projects))
 
     def on(self, index: Index, *, pending: bool) -> Iterator[Registration]:
@@ -159,7 +157,7 @@ class Registry:
 
     def project_names(self, index: Index) -> dict[str, str]:
         """Existing projects on `index`: normalized name -> display name."""
-        names = {canonicalize_name(n): n for i, n in self.projects if i is index}
+        names: dict[str, str] = {canonicalize_name(n): n for i, n in self.projects if i is index}
         for r in self.on(index, pending=False):
             names.setdefault(canonicalize_name(r.project), r.project)
         return names

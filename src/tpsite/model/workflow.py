@@ -33,7 +33,7 @@ def job(workflow: Mapping[Any, Any], job_id: str) -> Mapping[str, Any]:
         raise KeyError(f"no job {job_id!r} in workflow (jobs: {', '.join(jobs) or 'none'})")
     found = jobs[job_id]
     if not isinstance(found, Mapping):
-        raise ValueError(f"job {job_id!r} is not a mapping")
+        raise TypeError(f"job {job_id!r} is not a mapping")
     return found
 
 

@@ -1,0 +1,146 @@
+"""Run a configuration shown on a page through the model of PyPI: publisher + workflow + package.
+
+A pitfall's "bad" and "fixed" examples are files under snippets/pitfalls/<name>/; this module
+turns them into the model's inputs, so the tests and the pages' error boxes share one computation.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from tpsite import workflows
+from tpsite.model import (
+    ClientError,
+    Distribution,
+    ExchangeError,
+    GitHubPublisher,
+    GitHubRepository,
+    Index,
+    Registration,
+    Registry,
+    Trigger,
+    UploadAccepted,
+    UploadError,
+    exchange,
+    github_claims,
+    upload,
+)
+from tpsite.paths import SNIPPETS
+
+# The sample repository every page uses; the id is what PyPI records for the owner.
+SAMPLE_REPOSITORY = GitHubRepository(owner="example", name="convert-poetry2uv", owner_id=123456)
+WORKFLOW = "workflows/publish.yml"
+PYPROJECT = "sample-package/pyproject.toml"
+TAG_PUSH = Trigger(event_name="push", ref="refs/tags/v0.1.0")
+
+Outcome = ClientError | ExchangeError | UploadError | UploadAccepted
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that decides a publish: what is registered on PyPI, and what the job runs."""
+
+    publisher: str  # a snippet: the values typed into PyPI's form
+    pyproject: str = PYPROJECT
+    workflow: str = WORKFLOW
+    job: str = "publish-to-pypi"
+    repository: GitHubRepository = SAMPLE_REPOSITORY
+    trigger: Trigger = TAG_PUSH
+    # Projects that already exist on the index (name, as PyPI displays it).
+    existing_projects: tuple[str, ...] = ()
+
+
+def read_publisher(snippet: str, owner_id: str | int) -> Registration:
+    """A publisher snippet as PyPI stores it (it records the owner's id when you register)."""
+    form = tomllib.loads((SNIPPETS / snippet).read_text(encoding="utf-8"))
+    publisher = GitHubPublisher(
+        owner=form["owner"],
+        repository=form["repository-name"],
+        owner_id=str(owner_id),
+        workflow_filename=form["workflow-name"],
+        environment=form.get("environment-name", ""),
+    )
+    return Registration(publisher, form["project-name"], Index(form["index"]), pending=form["pending"])
+
+
+def distributions(pyproject: str) -> list[Distribution]:
+    """The sdist and wheel `uv build` makes for a pyproject (test_snippets_pyproject checks the names)."""
+    project = tomllib.loads((SNIPPETS / pyproject).read_text(encoding="utf-8"))["project"]
+    stem = f"{canonicalize_name(project['name']).replace('-', '_')}-{project['version']}"
+    return [
+        Distribution(f"{stem}.tar.gz", name=project["name"], version=project["version"]),
+        Distribution(f"{stem}-py3-none-any.whl", name=project["name"], version=project["version"]),
+    ]
+
+
+def run(scenario: Scenario) -> Outcome:
+    """The first thing that fails, or the accepted upload of the last file."""
+    registration = read_publisher(scenario.publisher, scenario.repository.owner_id)
+    registry = Registry.of(registration, projects=[(registration.index, p) for p in scenario.existing_projects])
+    claims = github_claims(
+        workflows.load(SNIPPETS / scenario.workflow),
+        workflow_path=f".github/workflows/{Path(scenario.workflow).name}",
+        job_id=scenario.job,
+        repository=scenario.repository,
+        trigger=scenario.trigger,
+        audience=registration.index.audience,
+    )
+    if isinstance(claims, ClientError):
+        return claims
+    token = exchange(claims, registry, registration.index)
+    if isinstance(token, ExchangeError):
+        return token
+    outcome: Outcome = token  # type: ignore[assignment]
+    for dist in distributions(scenario.pyproject):
+        outcome = upload(token, dist)
+        if isinstance(outcome, UploadError):
+            return outcome
+    return outcome
+
+
+def message(outcome: Outcome) -> str:
+    """The line a reader finds in the failed job's log for this outcome."""
+    if isinstance(outcome, ExchangeError):
+        return outcome.reason_line
+    if isinstance(outcome, UploadError):
+        return outcome.status_line
+    if isinstance(outcome, ClientError):
+        return outcome.message
+    return "Upload accepted."
+
+
+# The pitfalls page: each pitfall's examples, as the model must judge them.
+PITFALLS: dict[str, dict[str, Scenario]] = {
+    "form-typo": {
+        "bad": Scenario(publisher="pitfalls/form-typo/publisher-bad.toml"),
+        "fixed": Scenario(publisher="pitfalls/form-typo/publisher-fixed.toml"),
+    },
+    "project-name-mismatch": {
+        # Someone else's project of that name exists: the token is not valid for it.
+        "bad": Scenario(
+            publisher="pitfalls/project-name-mismatch/publisher.toml",
+            pyproject="pitfalls/project-name-mismatch/pyproject-bad.toml",
+            existing_projects=("poetry-to-uv",),
+        ),
+        # No such project: PyPI won't let a CI identity create it.
+        "bad-new-name": Scenario(
+            publisher="pitfalls/project-name-mismatch/publisher.toml",
+            pyproject="pitfalls/project-name-mismatch/pyproject-bad.toml",
+        ),
+        "fixed": Scenario(publisher="pitfalls/project-name-mismatch/publisher.toml"),
+    },
+    "dash-underscore": {
+        "bad": Scenario(publisher="pitfalls/dash-underscore/publisher-bad.toml"),
+        "fixed": Scenario(publisher="pitfalls/dash-underscore/publisher-fixed.toml"),
+    },
+    "repository-name-differs": {
+        "fixed": Scenario(
+            publisher="pitfalls/repository-name-differs/publisher-fixed.toml",
+            repository=GitHubRepository(owner="example", name="uv-migration-tools", owner_id=123456),
+        ),
+    },
+}

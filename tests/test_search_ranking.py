@@ -1,0 +1,46 @@
+"""Pasting an error's headline into the site's own search lists its gallery page first.
+
+The ranking comes from the site's real search worker (Material's lunr build, as copied into the
+built site), run in Node by tests/js/material-search.cjs: no reimplementation that could disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tpsite import gallery
+from tpsite.paths import ROOT
+
+HARNESS = ROOT / "tests" / "js" / "material-search.cjs"
+
+
+def rank(site: Path, queries: list[str]) -> list[list[str]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed to run the site's search worker")
+    result = subprocess.run(
+        [node, str(HARNESS), str(site)], input=json.dumps(queries), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_harness_tells_hits_from_misses(site: Path) -> None:
+    hits, misses = rank(site, ["trusted publisher", "qqqxyzzy"])
+    assert hits and misses == []
+
+
+def test_every_headline_finds_its_entry_first(site: Path) -> None:
+    entries = gallery.entries()
+    results = rank(site, [e.headline for e in entries])
+    wrong = {
+        e.slug: found[:3]
+        for e, found in zip(entries, results, strict=True)
+        if not found or found[0] != f"errors/{e.slug}/"
+    }
+    assert wrong == {}, f"{len(wrong)} of {len(entries)} headlines don't rank their entry first"

@@ -1,0 +1,72 @@
+"""Each pitfall's bad example fails with exactly the error its page names; the fixed one publishes."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.utils import canonicalize_name
+
+from conftest import run, tool
+from tpsite import scenarios
+from tpsite.model import UploadAccepted
+from tpsite.paths import SNIPPETS
+
+PITFALLS = SNIPPETS / "pitfalls"
+FORM_FIELDS = {"index", "pending", "project-name", "owner", "repository-name", "workflow-name", "environment-name"}
+
+# pitfall -> variant -> the gallery slug the model must answer (None: the upload is accepted).
+EXPECTED = {
+    "form-typo": {"bad": "invalid-publisher", "fixed": None},
+    "project-name-mismatch": {
+        "bad": "oidc-token-not-valid-for-project",
+        "bad-new-name": "non-user-identities-cannot-create-projects",
+        "fixed": None,
+    },
+    "dash-underscore": {"bad": "invalid-publisher", "fixed": None},
+    "repository-name-differs": {"fixed": None},
+}
+CASES = [(p, v) for p, variants in EXPECTED.items() for v in variants]
+
+
+def test_every_pitfall_folder_has_expectations() -> None:
+    assert {p.name for p in PITFALLS.iterdir()} == set(EXPECTED) == set(scenarios.PITFALLS)
+    assert {p: set(v) for p, v in EXPECTED.items()} == {p: set(v) for p, v in scenarios.PITFALLS.items()}
+
+
+def test_every_pitfall_file_feeds_a_scenario() -> None:
+    used = {s.publisher for v in scenarios.PITFALLS.values() for s in v.values()}
+    used |= {s.pyproject for v in scenarios.PITFALLS.values() for s in v.values()}
+    files = {str(p.relative_to(SNIPPETS)) for p in PITFALLS.rglob("*") if p.is_file()}
+    assert files <= used, sorted(files - used)
+
+
+@pytest.mark.parametrize("path", sorted(PITFALLS.rglob("publisher*.toml")), ids=lambda p: str(p.relative_to(PITFALLS)))
+def test_publisher_files_are_pypi_forms(path: Path) -> None:
+    form = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(form) == FORM_FIELDS
+    assert form["index"] in {"pypi", "testpypi"} and isinstance(form["pending"], bool)
+    canonicalize_name(form["project-name"], validate=True)
+    assert "/" not in form["workflow-name"] and form["workflow-name"].endswith((".yml", ".yaml"))
+
+
+@pytest.mark.parametrize("path", sorted(PITFALLS.rglob("pyproject*.toml")), ids=lambda p: str(p.relative_to(PITFALLS)))
+def test_pyproject_files_are_valid(path: Path) -> None:
+    result = run(tool("validate-pyproject"), str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("pitfall", "variant"), CASES, ids=[f"{p}-{v}" for p, v in CASES])
+def test_the_model_gives_the_documented_outcome(pitfall: str, variant: str) -> None:
+    outcome = scenarios.run(scenarios.PITFALLS[pitfall][variant])
+    expected = EXPECTED[pitfall][variant]
+    if expected is None:
+        assert isinstance(outcome, UploadAccepted), scenarios.message(outcome)
+    else:
+        assert getattr(outcome, "slug", None) == expected, scenarios.message(outcome)
+
+
+def test_every_outcome_slug_has_a_gallery_page() -> None:
+    for slug in {s for v in EXPECTED.values() for s in v.values() if s}:
+        assert (SNIPPETS.parent / "docs" / "errors" / f"{slug}.md").is_file(), slug
