@@ -26,6 +26,13 @@ EXPECTED = {
     },
     "dash-underscore": {"bad": "invalid-publisher", "fixed": None},
     "repository-name-differs": {"fixed": None},
+    "environment-missing": {"bad": "invalid-publisher", "fixed": None},
+    "id-token-missing": {"bad": "id-token-permission-missing", "fixed": None},
+    "other-index": {"bad": "invalid-publisher", "fixed": None},
+    "pending-for-existing-project": {"bad": "invalid-pending-publisher", "fixed": None},
+    "local-version": {"bad": "local-versions-not-allowed", "fixed": None},
+    "repository-transferred": {"bad": "invalid-publisher", "fixed": None},
+    "reusable-workflow": {"bad": "invalid-publisher", "fixed": None},
 }
 CASES = [(p, v) for p, variants in EXPECTED.items() for v in variants]
 
@@ -38,6 +45,8 @@ def test_every_pitfall_folder_has_expectations() -> None:
 def test_every_pitfall_file_feeds_a_scenario() -> None:
     used = {s.publisher for v in scenarios.PITFALLS.values() for s in v.values()}
     used |= {s.pyproject for v in scenarios.PITFALLS.values() for s in v.values()}
+    used |= {s.workflow for v in scenarios.PITFALLS.values() for s in v.values()}
+    used |= {s.called for v in scenarios.PITFALLS.values() for s in v.values() if s.called}
     files = {str(p.relative_to(SNIPPETS)) for p in PITFALLS.rglob("*") if p.is_file()}
     assert files <= used, sorted(files - used)
 
@@ -65,6 +74,24 @@ def test_the_model_gives_the_documented_outcome(pitfall: str, variant: str) -> N
         assert isinstance(outcome, UploadAccepted), scenarios.message(outcome)
     else:
         assert getattr(outcome, "slug", None) == expected, scenarios.message(outcome)
+
+
+FIXED = [(p, s) for p, v in scenarios.PITFALLS.items() for name, s in v.items() if name == "fixed"]
+
+
+@pytest.mark.parametrize(("pitfall", "scenario"), FIXED, ids=[p for p, _ in FIXED])
+def test_fixed_publishers_are_what_the_form_needs_for_the_workflow(pitfall: str, scenario: scenarios.Scenario) -> None:
+    """The publisher shown as the fix is exactly what the model computes from the workflow shown."""
+    shown = tomllib.loads((SNIPPETS / scenario.publisher).read_text(encoding="utf-8"))
+    form = scenarios.form(scenario)
+    assert (shown["owner"], shown["repository-name"], shown["workflow-name"], shown["environment-name"]) == (
+        form.owner,
+        form.repository_name,
+        form.workflow_name,
+        form.environment_name,
+    )
+    assert canonicalize_name(shown["project-name"]) == canonicalize_name(form.project_name)
+    assert shown["index"] == form.index.value
 
 
 def test_every_outcome_slug_has_a_gallery_page() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,13 @@ from conftest import run, tool
 from tpsite import workflows
 from tpsite.paths import ROOT, SNIPPETS
 
-# Workflows readers copy, and the ones that build and test this site.
-CLEAN = sorted(SNIPPETS.glob("workflows/*.yml")) + sorted(ROOT.glob(".github/workflows/*.yml"))
+# Workflows readers copy, the pitfalls' bad examples (wrong for PyPI, not for GitHub), and the
+# workflows that build and test this site.
+CLEAN = (
+    sorted(SNIPPETS.glob("workflows/*.yml"))
+    + sorted(p for p in SNIPPETS.glob("pitfalls/**/*.yml"))
+    + sorted(ROOT.glob(".github/workflows/*.yml"))
+)
 # The blog's original workflow, shown "before": valid, but with the findings we fix.
 ORIGINAL = SNIPPETS / "original" / "blog-publish.yml"
 ALL = [*CLEAN, ORIGINAL]
@@ -39,9 +45,22 @@ def test_yamllint(path: Path) -> None:
     assert result.returncode == 0, result.stdout
 
 
+def repository_root(path: Path) -> Path | None:
+    """The example repository a snippet workflow sits in (`.../.github/workflows/x.yml`), if any."""
+    return path.parents[2] if path.parent.match(".github/workflows") and SNIPPETS in path.parents else None
+
+
 @pytest.mark.parametrize("path", CLEAN, ids=ids)
-def test_actionlint(path: Path) -> None:
-    result = run(tool("actionlint"), "-oneline", "-shellcheck", tool("shellcheck"), str(path))
+def test_actionlint(path: Path, tmp_path: Path) -> None:
+    example = repository_root(path)
+    if example is None:
+        result = run(tool("actionlint"), "-oneline", "-shellcheck", tool("shellcheck"), str(path))
+    else:
+        # actionlint resolves local reusable workflows from the git root: lint the example as its own repository.
+        shutil.copytree(example, tmp_path / "repo")
+        run("git", "init", "-q", cwd=tmp_path / "repo")
+        relative = str(path.relative_to(example))
+        result = run(tool("actionlint"), "-oneline", "-shellcheck", tool("shellcheck"), relative, cwd=tmp_path / "repo")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

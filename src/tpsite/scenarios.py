@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from tpsite import workflows
 from tpsite.model import (
+    CalledWorkflow,
     ClientError,
     Distribution,
     ExchangeError,
     GitHubPublisher,
     GitHubRepository,
     Index,
+    PendingPublisherForm,
     Registration,
     Registry,
     Trigger,
@@ -27,6 +28,7 @@ from tpsite.model import (
     UploadError,
     exchange,
     github_claims,
+    pending_publisher_form,
     upload,
 )
 from tpsite.paths import SNIPPETS
@@ -36,6 +38,8 @@ SAMPLE_REPOSITORY = GitHubRepository(owner="example", name="convert-poetry2uv", 
 WORKFLOW = "workflows/publish.yml"
 PYPROJECT = "sample-package/pyproject.toml"
 TAG_PUSH = Trigger(event_name="push", ref="refs/tags/v0.1.0")
+# The same repository after its transfer to an organisation (a new owner, with a new id).
+TRANSFERRED = GitHubRepository(owner="example-org", name="convert-poetry2uv", owner_id=789012)
 
 Outcome = ClientError | ExchangeError | UploadError | UploadAccepted
 
@@ -47,8 +51,16 @@ class Scenario:
     publisher: str  # a snippet: the values typed into PyPI's form
     pyproject: str = PYPROJECT
     workflow: str = WORKFLOW
+    # The workflow's file name in the reader's repository (the snippet's own name may differ).
+    workflow_file: str = "publish.yml"
     job: str = "publish-to-pypi"
+    # A reusable workflow the job calls (snippet path), and the job in it that uploads.
+    called: str | None = None
+    called_job: str = ""
+    index: Index = Index.PYPI  # where the job uploads
     repository: GitHubRepository = SAMPLE_REPOSITORY
+    # The owner's id PyPI recorded when the publisher was registered, if not the current one.
+    registered_owner_id: int | None = None
     trigger: Trigger = TAG_PUSH
     # Projects that already exist on the index (name, as PyPI displays it).
     existing_projects: tuple[str, ...] = ()
@@ -79,19 +91,24 @@ def distributions(pyproject: str) -> list[Distribution]:
 
 def run(scenario: Scenario) -> Outcome:
     """The first thing that fails, or the accepted upload of the last file."""
-    registration = read_publisher(scenario.publisher, scenario.repository.owner_id)
-    registry = Registry.of(registration, projects=[(registration.index, p) for p in scenario.existing_projects])
+    owner_id = scenario.registered_owner_id or scenario.repository.owner_id
+    registration = read_publisher(scenario.publisher, owner_id)
+    registry = Registry.of(registration, projects=[(scenario.index, p) for p in scenario.existing_projects])
+    called = None
+    if scenario.called:
+        called = CalledWorkflow(workflows.load(SNIPPETS / scenario.called), scenario.called_job)
     claims = github_claims(
         workflows.load(SNIPPETS / scenario.workflow),
-        workflow_path=f".github/workflows/{Path(scenario.workflow).name}",
+        workflow_path=f".github/workflows/{scenario.workflow_file}",
         job_id=scenario.job,
         repository=scenario.repository,
         trigger=scenario.trigger,
-        audience=registration.index.audience,
+        audience=scenario.index.audience,
+        called=called,
     )
     if isinstance(claims, ClientError):
         return claims
-    token = exchange(claims, registry, registration.index)
+    token = exchange(claims, registry, scenario.index)
     if isinstance(token, ExchangeError):
         return token
     outcome: Outcome = token  # type: ignore[assignment]
@@ -100,6 +117,20 @@ def run(scenario: Scenario) -> Outcome:
         if isinstance(outcome, UploadError):
             return outcome
     return outcome
+
+
+def form(scenario: Scenario) -> PendingPublisherForm:
+    """What PyPI's form needs for the scenario's workflow job, as the model computes it."""
+    project = tomllib.loads((SNIPPETS / scenario.pyproject).read_text(encoding="utf-8"))["project"]["name"]
+    return pending_publisher_form(
+        workflows.load(SNIPPETS / scenario.workflow),
+        workflow_path=f".github/workflows/{scenario.workflow_file}",
+        job_id=scenario.job,
+        index=scenario.index,
+        repository=scenario.repository,
+        project_name=project,
+        trigger=scenario.trigger,
+    )
 
 
 def message(outcome: Outcome) -> str:
@@ -142,5 +173,58 @@ PITFALLS: dict[str, dict[str, Scenario]] = {
             publisher="pitfalls/repository-name-differs/publisher-fixed.toml",
             repository=GitHubRepository(owner="example", name="uv-migration-tools", owner_id=123456),
         ),
+    },
+    "environment-missing": {
+        "bad": Scenario(
+            publisher="pitfalls/environment-missing/publisher.toml",
+            workflow="pitfalls/environment-missing/publish-bad.yml",
+        ),
+        "fixed": Scenario(publisher="pitfalls/environment-missing/publisher.toml"),
+    },
+    "id-token-missing": {
+        "bad": Scenario(
+            publisher="pitfalls/id-token-missing/publisher.toml",
+            workflow="pitfalls/id-token-missing/publish-bad.yml",
+        ),
+        "fixed": Scenario(publisher="pitfalls/id-token-missing/publisher.toml"),
+    },
+    "other-index": {
+        "bad": Scenario(publisher="pitfalls/other-index/publisher-bad.toml", job="publish-to-testpypi", index=Index.TESTPYPI),
+        "fixed": Scenario(
+            publisher="pitfalls/other-index/publisher-fixed.toml", job="publish-to-testpypi", index=Index.TESTPYPI
+        ),
+    },
+    "pending-for-existing-project": {
+        "bad": Scenario(
+            publisher="pitfalls/pending-for-existing-project/publisher-bad.toml",
+            existing_projects=("convert-poetry2uv",),
+        ),
+        "fixed": Scenario(
+            publisher="pitfalls/pending-for-existing-project/publisher-fixed.toml",
+            existing_projects=("convert-poetry2uv",),
+        ),
+    },
+    "local-version": {
+        "bad": Scenario(
+            publisher="pitfalls/local-version/publisher.toml", pyproject="pitfalls/local-version/pyproject-bad.toml"
+        ),
+        "fixed": Scenario(publisher="pitfalls/local-version/publisher.toml"),
+    },
+    "repository-transferred": {
+        "bad": Scenario(
+            publisher="pitfalls/repository-transferred/publisher-bad.toml",
+            repository=TRANSFERRED,
+            registered_owner_id=123456,
+        ),
+        "fixed": Scenario(publisher="pitfalls/repository-transferred/publisher-fixed.toml", repository=TRANSFERRED),
+    },
+    "reusable-workflow": {
+        "bad": Scenario(
+            publisher="pitfalls/reusable-workflow/publisher.toml",
+            workflow="pitfalls/reusable-workflow/.github/workflows/publish.yml",
+            called="pitfalls/reusable-workflow/.github/workflows/pypi-upload.yml",
+            called_job="upload",
+        ),
+        "fixed": Scenario(publisher="pitfalls/reusable-workflow/publisher.toml"),
     },
 }

@@ -103,8 +103,10 @@ def uses(job_: Mapping[str, Any]) -> Uses | None:
     if value is None:
         return None
     value = str(value)
-    if value.startswith("./"):
-        return Uses(check_path(value), None, None)
+    # A workflow in the same repository: `./.github/...`, or GitHub's newer `$/.github/...`
+    # "self-repository" form (the one zizmor's `self-repository` audit asks for).
+    if value.startswith(("./", "$/")):
+        return Uses(check_path("./" + value[2:]), None, None)
     target, _, ref = value.partition("@")
     owner, _, rest = target.partition("/")
     name, _, path = rest.partition("/")
