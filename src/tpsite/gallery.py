@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,12 @@ class Entry:
 
 
 def front_matter(path: Path) -> dict[str, object]:
+    """A page's front matter; parsed once per version of the file (a build reads each many times)."""
+    return _front_matter(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _front_matter(path: Path, mtime_ns: int) -> dict[str, object]:
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ValueError(f"{path.name}: no front matter")

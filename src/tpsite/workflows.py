@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -34,7 +35,16 @@ class Use:
 
 
 def load(path: Path) -> dict[str, Any]:
-    """A workflow as data; YAML 1.2 keeps `on:` a string key (PyYAML would make it True)."""
+    """A workflow as data; YAML 1.2 keeps `on:` a string key (PyYAML would make it True).
+
+    Parsed once per version of the file (the site build reads the same workflow many times);
+    callers must not modify the result.
+    """
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _load(path: Path, mtime_ns: int) -> dict[str, Any]:
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: not a mapping")
