@@ -7,13 +7,18 @@ tests skip with the reason, except under CI=true, where a missing browser is a f
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
+import re
 import shutil
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,14 +53,56 @@ def require_chromium() -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files; a missing file gets the site's 404.html with status 404, as GitHub Pages does."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class _GzipHandler(_QuietHandler):
+    """Like GitHub Pages: text files are sent gzip-compressed to clients that accept it."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
+
+    def send_head(self):  # type: ignore[no-untyped-def]  # stdlib signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the stdlib redirects to the URL with a slash
+            path = path / "index.html"
+        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepted and path.is_file() and path.suffix in self.COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 at a free port until the block ends; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 at a free port until the block ends; yields the base URL.
+
+    `compress` gzips text files as GitHub Pages does (for measuring page weight).
+    """
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -65,3 +112,39 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, as paths relative to its root ("" is the home page), from its sitemap."""
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text or "" for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)]
+    pages = [urlsplit(location).path.lstrip("/") for location in locations]
+    missing = [page for page in pages if not (site / page / "index.html").is_file()]
+    assert not missing, f"sitemap lists pages that were not built: {missing}"
+    return pages
+
+
+def source_of(page: str, docs: Path) -> Path:
+    """The Markdown file a built page comes from ("errors/x/" -> docs/errors/x.md)."""
+    stem = page.rstrip("/")
+    for candidate in (docs / f"{stem}.md", docs / stem / "index.md"):
+        if stem and candidate.is_file():
+            return candidate
+    return docs / "index.md" if not stem else docs / f"{stem}.md"
+
+
+# A comment holding an annotation marker, "# (3)!": Material's annotation handling replaces the
+# whole comment token (from "#" to the end of the line) with the annotation, which is hidden
+# while copying; whatever came before the "#" on that line stays, trailing blanks included.
+_ANNOTATION_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*\(\d+\)![^\n]*$")
+
+
+def copied_text(snippet: str) -> str:
+    """What Material's copy button puts on the clipboard for a code block showing `snippet`.
+
+    `snippet` is the included text as pymdownx.snippets inserts it (section markers dropped,
+    sections dedented). Material copies the code element's innerText with annotations hidden
+    (`extract` in its integrations/clipboard), then trims the end of the whole text.
+    """
+    lines = [_ANNOTATION_COMMENT.sub("", line) for line in snippet.split("\n")]
+    return "\n".join(lines).rstrip()

@@ -30,6 +30,14 @@ def rank(site: Path, queries: list[str]) -> list[list[str]]:
     return json.loads(result.stdout)
 
 
+def test_expanded_words_missing_from_the_index_are_dropped(site: Path) -> None:
+    result = subprocess.run(
+        [shutil.which("node") or "node", str(HARNESS), str(site), "--guard-check"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["publish"]
+
+
 def test_the_harness_tells_hits_from_misses(site: Path) -> None:
     hits, misses = rank(site, ["trusted publisher", "qqqxyzzy"])
     assert hits and misses == []

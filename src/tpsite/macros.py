@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from tpsite import gallery, scenarios, workflows
+from tpsite import configure_data, gallery, scenarios, workflows
 from tpsite.model import Index, pending_publisher_form
 from tpsite.paths import SNIPPETS
 
@@ -38,8 +39,10 @@ def publisher_form_html(*, job: str, index: str, workflow: str = scenarios.WORKF
 
 def pitfall_outcome(pitfall: str, variant: str) -> str:
     """What the model of PyPI answers for a pitfall's example, as the log shows it."""
-    outcome = scenarios.run(scenarios.PITFALLS[pitfall][variant])
-    return f"```text\n{scenarios.message(outcome)}\n```"
+    text = scenarios.message(scenarios.run(scenarios.PITFALLS[pitfall][variant]))
+    # Some messages hold a Markdown fence of their own (the action's id-token hint): fence longer.
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence}text\n{text}\n{fence}"
 
 
 def error_index_markdown() -> str:
@@ -67,9 +70,70 @@ def headline_box(meta: dict[str, Any]) -> str:
     return f'!!! failure "The message"\n\n    ```text\n{text}\n    ```'
 
 
+def _form_card(
+    *, site: str, provider: str, job: str, url: str, fields: tuple[tuple[str, str], ...], heading: str = "Add a new pending publisher"
+) -> str:
+    """The same card as `publisher_form_html`, on one line so it can sit inside a content tab."""
+    items = "".join(
+        f"<div><dt>{escape(label)}</dt><dd><code>{escape(value or '(leave empty)')}</code></dd></div>"
+        for label, value in fields
+    )
+    return (
+        f'<figure class="tp-form" aria-label="{escape(site)} publisher form values for job {escape(job)}">'
+        f"<figcaption>{escape(site)}: {escape(heading)} ({escape(provider)}), for job "
+        f'<code>{escape(job)}</code> · <a href="{escape(url)}">{escape(url)}</a></figcaption>'
+        f"<dl>{items}</dl></figure>"
+    )
+
+
+def variant_form_html(
+    *,
+    job: str,
+    index: str,
+    workflow: str,
+    project: str | None = None,
+    monorepo: bool = False,
+    saved_as: str | None = None,
+    existing: bool = False,
+) -> str:
+    """A "Ways to publish" workflow's GitHub form values (another project, repository or file name).
+
+    `existing=True`: the project already exists, so the publisher is added on the project's own
+    Publishing page, whose form has no project name field.
+    """
+    from tpsite import variants
+
+    repository = variants.MONOREPO_REPOSITORY if monorepo else scenarios.SAMPLE_REPOSITORY
+    form = variants.github_form(workflow, job, Index(index), project=project, repository=repository, saved_as=saved_as)
+    if not existing:
+        return _form_card(site=form.index.site_name, provider="GitHub", job=job, url=form.url, fields=form.fields)
+    url = f"https://{form.index.host}/manage/project/{form.project_name}/settings/publishing/"
+    heading = f"Add a new publisher to {form.project_name}"
+    return _form_card(site=form.index.site_name, provider="GitHub", job=job, url=url, fields=form.fields[1:], heading=heading)
+
+
+def gitlab_form_html(*, job: str, index: str, pipeline: str = "gitlab/gitlab-ci.yml") -> str:
+    """The GitLab form values for a job of the GitLab pipeline a page shows."""
+    from tpsite import variants
+
+    form = variants.gitlab_pending_form(workflows.load(SNIPPETS / pipeline), job, Index(index))
+    return _form_card(site=form.index.site_name, provider="GitLab", job=job, url=form.url, fields=form.fields)
+
+
+def variant_outcome(name: str) -> str:
+    """What the model of PyPI answers in a "Ways to publish" example, as the log shows it."""
+    from tpsite import variants
+
+    return f"```text\n{scenarios.message(variants.OUTCOMES[name]())}\n```"
+
+
 def define_env(env: Any) -> None:
     """Register the site's macros (called by mkdocs-macros)."""
     env.macro(lambda: headline_box(env.page.meta), "error_headline")
     env.macro(publisher_form_html, "publisher_form")
     env.macro(pitfall_outcome)
     env.macro(error_index_markdown, "error_index")
+    env.macro(variant_form_html, "variant_form")
+    env.macro(gitlab_form_html, "gitlab_form")
+    env.macro(variant_outcome)
+    env.macro(configure_data.tools_data_html, "tp_tools_data")

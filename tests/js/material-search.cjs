@@ -19,7 +19,7 @@ const material = new URL(config.search, ORIGIN + "/").href;
 const workerUrl = new URL(ours[1], ORIGIN + "/").href + "?worker=" + encodeURIComponent(material);
 
 const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"));
-const queries = JSON.parse(fs.readFileSync(0, "utf8"));
+const queries = process.argv[3] === "--guard-check" ? [] : JSON.parse(fs.readFileSync(0, "utf8"));
 
 let handler = null;
 const replies = [];
@@ -46,6 +46,16 @@ async function send(message) {
   await handler({ data: message });
   while (replies.length === before) await new Promise((r) => setImmediate(r));
   return replies[replies.length - 1];
+}
+
+if (process.argv[3] === "--guard-check") {
+  // The token-set guard: a word the index doesn't have is dropped from an expansion.
+  const lunr = sandbox.self.lunr;
+  const set = lunr.TokenSet.fromArray(["publish", "publisher"]);
+  set.indexWords.delete("publisher"); // as if minimisation had produced a word not in the index
+  const expanded = set.intersect(lunr.TokenSet.fromString("publish*")).toArray();
+  process.stdout.write(JSON.stringify(expanded.sort()));
+  process.exit(0);
 }
 
 (async () => {

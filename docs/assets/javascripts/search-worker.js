@@ -3,6 +3,9 @@
 // "+" as an operator, so pasted error text such as "invalid-publisher: valid token, ..." or
 // "--repository-url" made Material answer "No matching documents"; and a backtick, as uv prints
 // around commands, glued itself to the word it quotes, which then matched nothing.
+// One more guard: lunr's query looks up every word its token set expands a term to, and a
+// minimised token set can yield a word that isn't in the index, which made lunr throw and the
+// whole query answer nothing. Expanded words are kept only if the index has them.
 "use strict";
 (function () {
   var here = new URL(self.location.href);
@@ -20,6 +23,7 @@
   };
   importScripts(worker.href);
   self.addEventListener = addEventListener;
+  guardTokenSets(self.lunr);
 
   var QUERY = 2; // Material's message type for a search query
   addEventListener("message", function (event) {
@@ -31,6 +35,29 @@
       listener({ data: message });
     });
   });
+
+  function guardTokenSets(lunr) {
+    var fromArray = lunr.TokenSet.fromArray;
+    lunr.TokenSet.fromArray = function (words) {
+      var set = fromArray.apply(this, arguments);
+      set.indexWords = new Set(words); // the index's own words (lunr builds it from them)
+      return set;
+    };
+    var intersect = lunr.TokenSet.prototype.intersect;
+    lunr.TokenSet.prototype.intersect = function (other) {
+      var result = intersect.apply(this, arguments);
+      var words = this.indexWords;
+      if (words) {
+        var toArray = result.toArray;
+        result.toArray = function () {
+          return toArray.apply(result, arguments).filter(function (word) {
+            return words.has(word);
+          });
+        };
+      }
+      return result;
+    };
+  }
 
   function pasteable(query) {
     return query.replace(/[:^~`]/g, " ").replace(/(^|\s)[-+]+/g, "$1");

@@ -1,0 +1,126 @@
+"""Reader interactions in Chromium: linked content tabs, the palette toggle, search, the 404 page.
+
+Every context here fails any request to a host other than the local server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tpsite import gallery
+
+
+@pytest.fixture
+def page(chromium: Any, base_url: str) -> Iterator[Any]:
+    """A fresh context (no stored palette or tab choice) that blocks and records foreign requests."""
+    here = urlsplit(base_url).netloc
+    foreign: list[str] = []
+
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).netloc == here:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context = chromium.new_context()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert foreign == [], "requests to other hosts"
+
+
+def selected(page: Any) -> list[str]:
+    """The label of the selected tab of every content tab set on the page, in page order."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll(".tabbed-set")).map(set => {
+             const input = set.querySelector(":scope > input:checked");
+             return set.querySelector(`:scope > .tabbed-labels > label[for="${input.id}"]`).innerText.trim();
+           })"""
+    )
+
+
+def test_bad_and_fixed_tabs_switch_together(page: Any, base_url: str) -> None:
+    page.goto(base_url + "pitfalls/")
+    before = selected(page)
+    assert before.count("Bad") >= 2 and set(before) <= {"Bad", "Fixed"}, before
+    page.locator(".tabbed-labels > label", has_text="Fixed").first.click()
+    assert selected(page) == ["Fixed"] * len(before)
+    page.locator(".tabbed-labels > label", has_text="Bad").last.click()
+    assert selected(page) == ["Bad"] * len(before)
+
+
+def test_the_workflow_tab_choice_is_shown_and_remembered(page: Any, base_url: str) -> None:
+    page.goto(base_url + "workflow/")
+    ours = page.locator(".tabbed-block").nth(0)
+    original = page.locator(".tabbed-block").nth(1)
+    assert selected(page) == ["Ours"] and ours.is_visible() and not original.is_visible()
+    page.locator(".tabbed-labels > label", has_text="The blog's original").click()
+    assert original.is_visible() and not ours.is_visible()
+    assert "actions/checkout@v4" in original.inner_text()  # the blog's unpinned checkout
+    page.reload()  # linked tabs remember the reader's choice
+    assert selected(page) == ["The blog's original"]
+
+
+def test_palette_toggle_switches_and_persists(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    scheme = "() => document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator("label.md-header__button[for='__palette_1']").click()
+    assert page.evaluate(scheme) == "slate"
+    page.goto(base_url + "guide/")
+    assert page.evaluate(scheme) == "slate"
+    page.locator("label.md-header__button[for='__palette_0']").click()
+    assert page.evaluate(scheme) == "default"
+    page.reload()
+    assert page.evaluate(scheme) == "default"
+
+
+def test_pasted_error_messages_find_their_gallery_page_first(page: Any, base_url: str) -> None:
+    workers: list[str] = []
+    page.on("worker", lambda worker: workers.append(worker.url))
+    page.goto(base_url)
+    # Messages with what lunr would read as field names ("word:") or operators: the cases the
+    # site's search worker exists for.
+    entries = {e.slug: e for e in gallery.entries()}
+    cases = [entries[slug] for slug in ("no-oidc-token-discovered", "invalid-reuse-token")]
+    box = page.locator("input.md-search__input")
+    box.click()
+    for entry in cases:
+        assert ":" in entry.headline
+        # Pasted, then the last key typed: Material searches as keys are released.
+        box.fill(entry.headline[:-1])
+        box.press_sequentially(entry.headline[-1])
+        expected = f"errors/{entry.slug}/"
+        first = page.locator(".md-search-result__item > .md-search-result__link").first
+        try:
+            page.wait_for_function(
+                """([expected]) => {
+                     const link = document.querySelector(".md-search-result__item > .md-search-result__link");
+                     return link !== null && new URL(link.href).pathname.endsWith(expected);
+                   }""",
+                arg=[expected],
+            )
+        except Exception:  # noqa: BLE001 - report what search listed instead
+            listed = page.locator(".md-search-result__item > .md-search-result__link").evaluate_all(
+                "links => links.slice(0, 3).map(a => a.href)"
+            )
+            pytest.fail(f"{entry.headline!r} lists {listed or 'nothing'} first, not {expected}")
+        assert first.is_visible()
+    # The query went through the site's worker, which loads Material's behind it.
+    assert any("/assets/javascripts/search-worker.js?worker=" in url for url in workers), workers
+
+
+def test_unknown_url_shows_the_404_page(page: Any, base_url: str) -> None:
+    response = page.goto(base_url + "no/such/page/")
+    assert response is not None and response.status == 404
+    assert "404" in page.locator("article h1").inner_text()
+    # The page is styled and navigable: the theme's assets load from the site root.
+    assert page.locator(".md-header").is_visible()
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
