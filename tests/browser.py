@@ -148,3 +148,21 @@ def copied_text(snippet: str) -> str:
     """
     lines = [_ANNOTATION_COMMENT.sub("", line) for line in snippet.split("\n")]
     return "\n".join(lines).rstrip()
+
+
+# Open what hides an element (closed <details>, unselected content tabs), outermost first, by
+# clicking each summary or tab label as a reader would; returns the number of clicks.
+REVEAL = """(element) => {
+  const clicks = [];
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS" && !node.open) clicks.push(node.querySelector(":scope > summary"));
+    if (node.classList.contains("tabbed-block")) {
+      const set = node.closest(".tabbed-set");
+      const index = Array.from(node.parentElement.children).indexOf(node);
+      const input = set.querySelectorAll(":scope > input")[index];
+      if (!input.checked) clicks.push(set.querySelector(`:scope > .tabbed-labels > label[for="${input.id}"]`));
+    }
+  }
+  clicks.reverse().forEach((target) => target.click());
+  return clicks.length;
+}"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,12 +33,31 @@ def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subp
     return subprocess.run(args, cwd=cwd, env=clean, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once, strictly, exactly as `mkdocs build` builds it."""
-    out = tmp_path_factory.mktemp("site")
+def build_site(out: Path) -> None:
     result = run(tool("mkdocs"), "build", "--strict", "--site-dir", str(out), env={"NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The site built once per test run, strictly, exactly as `mkdocs build` builds it.
+
+    Under pytest-xdist the workers share one build: the first to ask builds it while holding a
+    lock in the run's own temporary folder (a new one each run, so no build outlives its run).
+    """
+    if worker_id == "master":  # not under xdist
+        out = tmp_path_factory.mktemp("site")
+        build_site(out)
+        return out
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent
+    out = shared / "site"
+    with FileLock(shared / "site.lock"):
+        if not (shared / "site.built").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            build_site(out)
+            (shared / "site.built").touch()
     return out
 
 

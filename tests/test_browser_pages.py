@@ -4,10 +4,15 @@ One visit per page collects everything the tests below assert: console errors, r
 hosts, axe-core's violations (every rule in the light palette; colour contrast again in the dark
 palette on the navigation's pages), what each copy button puts on the clipboard, and what each code
 annotation shows when clicked.
+
+The pages are split into shards, each crawled by its own browser tab, so that pytest-xdist can
+run the shards side by side; every shard runs every check below.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,20 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import copied_text, site_pages, source_of
+from browser import REVEAL, copied_text, site_pages, source_of
 from tpsite import snippets
 from tpsite.paths import DOCS, SNIPPETS
-
-# The copy button writes the clipboard asynchronously: wait (briefly) for the write to land.
-READ_CLIPBOARD = """async (sentinel) => {
-  for (let i = 0; i < 80; i++) {
-    const text = await navigator.clipboard.readText();
-    if (text !== sentinel) return text;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return sentinel;
-}"""
-
 
 @dataclass
 class Visit:
@@ -40,6 +34,7 @@ class Visit:
     axe: dict[str, list[str]] = field(default_factory=dict)  # "rule (palette)" -> offending nodes
     copied: list[tuple[str, str]] = field(default_factory=list)  # (snippet as it must be copied, clipboard)
     annotations: list[tuple[str, str, str]] = field(default_factory=list)  # (marker, list item, tooltip)
+    shown: bool = False
 
 
 def included_texts(page: Path) -> list[str]:
@@ -57,9 +52,9 @@ def included_texts(page: Path) -> list[str]:
     return expected
 
 
-def annotation_lists(html: str) -> list[list[str]]:
+def annotation_lists(markup: str) -> list[list[str]]:
     """For each code block of a built page, the items of the annotation list that follows it."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(markup, "html.parser")
     found = []
     for block in soup.select("div.highlight"):
         sibling = block.find_next_sibling()
@@ -70,39 +65,25 @@ def annotation_lists(html: str) -> list[list[str]]:
     return found
 
 
-# Reveal a code block hidden in a closed <details> or an unselected content tab: returns the
-# elements a reader would click, outermost first, marked so that Playwright can click them.
-REVEAL = """(button) => {
-  const clicks = [];
-  for (let node = button.parentElement; node; node = node.parentElement) {
-    if (node.tagName === "DETAILS" && !node.open) clicks.push(node.querySelector(":scope > summary"));
-    if (node.classList.contains("tabbed-block")) {
-      const set = node.closest(".tabbed-set");
-      const index = Array.from(node.parentElement.children).indexOf(node);
-      const input = set.querySelectorAll(":scope > input")[index];
-      if (!input.checked) clicks.push(set.querySelector(`:scope > .tabbed-labels > label[for="${input.id}"]`));
-    }
-  }
-  clicks.reverse();
-  clicks.forEach((el, i) => el.setAttribute("data-tp-reveal", String(i)));
-  return clicks.length;
-}"""
+ANNOTATION_MARKER = re.compile(r"\(\d+\)!")
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-def reveal(page: Any, handle: Any) -> None:
-    count = handle.evaluate(REVEAL)
-    for index in range(count):
-        target = page.locator(f'[data-tp-reveal="{index}"]')
-        target.click()
-        target.evaluate("el => el.removeAttribute('data-tp-reveal')")
+def has_interactions(built: Path, page: str) -> bool:
+    """Does the page include snippets (copy buttons to check) or annotate code (markers to click)?"""
+    if included_texts(source_of(page, DOCS)):
+        return True
+    return bool(ANNOTATION_MARKER.search((built / page / "index.html").read_text(encoding="utf-8")))
 
 
 def interact(page: Any, record: Visit, built: Path) -> None:
     """Click every code annotation and every copy button of a loaded page (when it includes snippets)."""
     # Code annotations: clicking a marker shows the text of its list item.
-    lists = annotation_lists((built / record.page / "index.html").read_text(encoding="utf-8"))
+    source = (built / record.page / "index.html").read_text(encoding="utf-8")
+    lists = annotation_lists(source) if ANNOTATION_MARKER.search(source) else []
     blocks = page.locator("div.highlight")
-    assert blocks.count() == len(lists), f"{record.page}: the page's code blocks differ from the built HTML's"
+    if lists:
+        assert blocks.count() == len(lists), f"{record.page}: the page's code blocks differ from the built HTML's"
     for index, items in enumerate(lists):
         if not items:
             continue
@@ -111,7 +92,7 @@ def interact(page: Any, record: Visit, built: Path) -> None:
         for number in reversed(range(markers.count())):
             marker = markers.nth(number)
             ident = marker.locator("[data-md-annotation-id]").get_attribute("data-md-annotation-id") or "?"
-            reveal(page, marker.element_handle())
+            marker.evaluate(REVEAL)
             marker.click()
             tooltip = marker.locator(".md-tooltip")
             tooltip.wait_for(state="visible")
@@ -126,25 +107,34 @@ def interact(page: Any, record: Visit, built: Path) -> None:
     if not expected:
         return
     buttons = page.locator("button.md-code__button[data-md-type=copy]")
-    # Which button belongs to which include: the page's text of each shown block, read as Material
-    # reads it (hidden blocks, whose text can't be read that way, are candidates for every include).
-    shown = page.evaluate(SHOWN_TEXTS)
+    count = buttons.count()
+    # The text each block shows, read as Material reads it for copying, and what its button copied.
+    # Hidden blocks are opened as a reader would, one click (or two) at a time; with linked tabs one
+    # click shows every "Fixed" block of the page at once.
+    shown: list[str | None] = [None] * count
+    copied: dict[int, str] = {}
+    while True:
+        for index, text in enumerate(page.evaluate(SHOWN_TEXTS)):
+            if text is None or shown[index] is not None:
+                continue
+            shown[index] = text
+            if text in expected:
+                buttons.nth(index).click(force=True)  # no actionability waits; a covered button copies nothing
+                copied[index] = page.evaluate(READ_CLIPBOARD)
+        hidden = [index for index, text in enumerate(shown) if text is None]
+        if not hidden:
+            break
+        if buttons.nth(hidden[0]).evaluate(REVEAL) == 0 or page.evaluate(SHOWN_TEXTS)[hidden[0]] is None:
+            shown[hidden[0]] = "<a hidden block that no click shows>"
+    # Each include, in page order, is the next block that shows its text.
     start = 0
     for text in expected:
-        for index in range(start, len(shown)):
-            if shown[index] not in (None, text):
-                continue
-            button = buttons.nth(index)
-            reveal(page, button.element_handle())
-            button.click(force=True)  # no actionability waits; a covered button copies nothing
-            copied = page.evaluate(READ_CLIPBOARD)
-            if shown[index] is None and copied != text:
-                continue  # a hidden block that shows something else
-            record.copied.append((text, copied))
-            start = index + 1
-            break
-        else:
+        index = next((i for i in range(start, count) if shown[i] == text), None)
+        if index is None:
             record.copied.append((text, "<no code block on the page shows this file>"))
+            continue
+        record.copied.append((text, copied[index]))
+        start = index + 1
 
 
 SHOWN_TEXTS = """() => Array.from(document.querySelectorAll("button.md-code__button[data-md-type=copy]")).map(button => {
@@ -164,10 +154,25 @@ READ_CLIPBOARD = """async () => {
 }"""
 
 
-# Pages whose colour contrast is checked in the dark palette too: every page in the navigation
-# (they hold all the kinds of code block, table, admonition and form the site has) and one error
-# page. Running axe's contrast rule on all 60 error pages twice would double the suite's time.
-DARK_ALSO = ("errors/invalid-publisher/",)
+def dark_palette_pages(site: Path) -> list[str]:
+    """The fewest pages whose articles, together, hold every element and class the site's articles
+    use (chosen greedily, biggest first): their colour contrast is checked in the dark palette too.
+    The theme around the article is the same on every page, so it is checked on each of them."""
+    pages = site_pages(site)
+    kinds = {}
+    for page in pages:
+        markup = (site / page / "index.html").read_text(encoding="utf-8")
+        article = markup[markup.index("<article") : markup.index("</article>")]
+        tags = {f"<{tag}>" for tag in re.findall(r"<([a-z][a-z0-9]*)", article)}
+        kinds[page] = tags | {f".{name}" for value in re.findall(r'class="([^"]*)"', article) for name in value.split()}
+    left = set().union(*kinds.values())
+    chosen = []
+    while left:
+        best = max(pages, key=lambda page: len(kinds[page] & left))  # the first of equals, in sitemap order
+        chosen.append(best)
+        left -= kinds[best]
+    return chosen
+
 
 # Count the documents Material has shown: it emits each on `document$` once it is mounted.
 COUNT_DOCUMENTS = "() => { window.__tpDocuments = 0; document$.subscribe(() => { window.__tpDocuments += 1; }); }"
@@ -175,22 +180,23 @@ COUNT_DOCUMENTS = "() => { window.__tpDocuments = 0; document$.subscribe(() => {
 NAVIGATE = "(url) => { history.pushState(null, '', url); dispatchEvent(new PopStateEvent('popstate')); }"
 
 
-@pytest.fixture(scope="module")
-def visits(chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
-    return crawl(chromium, base_url, site)
+SHARDS = 4
 
 
-def crawl(chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
-    """Visit every page as a reader does with navigation.instant: the first page is loaded, the next
+def shard(pages: list[str], number: int) -> list[str]:
+    """Every SHARDS-th page from the `number`-th: the heavy pages of the navigation spread out."""
+    return pages[number::SHARDS]
+
+
+def crawl(chromium: Any, base_url: str, site: Path, paths: list[str]) -> dict[str, Visit]:
+    """Visit pages as a reader does with navigation.instant: the first page is loaded, the next
     ones are fetched and swapped in by Material (which keeps its search worker and index, and axe,
     instead of rebuilding them for every page)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe_script = Axe().axe_script
     here = urlsplit(base_url).netloc
-    paths = site_pages(site)
     records = {path: Visit(path) for path in paths}
-    nav = {link.split("#")[0] for link in _nav_links(site)}
     showing: dict[Any, Visit] = {}  # tab -> the page it shows
 
     def route(route: Any) -> None:
@@ -212,7 +218,7 @@ def crawl(chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
         tab.on("pageerror", lambda e: showing[tab].console_errors.append(str(e)))
         return tab
 
-    def show(tab: Any, path: str) -> None:
+    def show(tab: Any, path: str, *, settle: bool = True) -> None:
         showing[tab] = records[path]
         if tab.evaluate("() => window.__tpDocuments === undefined"):
             tab.goto(base_url + path, wait_until="load")
@@ -222,28 +228,34 @@ def crawl(chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
             shown = tab.evaluate("() => window.__tpDocuments")
             tab.evaluate(NAVIGATE, base_url + path)
             tab.wait_for_function("(shown) => window.__tpDocuments > shown", arg=shown)
-        # Let colour transitions (the header's title, the copy dialog) end: axe measures colours.
-        tab.wait_for_function(
-            "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
-        )
-        title = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser").title
-        assert title is not None and tab.title() == title.get_text(), f"{path}: another page is shown"
+        if settle:  # let colour transitions (the header's title) end: axe measures colours
+            tab.wait_for_function(
+                "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+            )
+        title = TITLE.search((site / path / "index.html").read_text(encoding="utf-8"))
+        assert title is not None and tab.title() == html.unescape(title.group(1)), f"{path}: another page is shown"
+        records[path].shown = True
 
+    dark_also = set(dark_palette_pages(site))
     light = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
     dark = chromium.new_context(color_scheme="dark")  # Material follows the system's palette
     try:
         tab = open_tab(light)
-        show(tab, paths[0])
-        tab.evaluate("() => navigator.clipboard.writeText('<clipboard not written>')")
         for path in paths:
             show(tab, path)
             violations = tab.evaluate("() => axe.run({resultTypes: ['violations']}).then(r => r.violations)")
             for violation in violations:
                 records[path].axe[violation["id"]] = [" ".join(map(str, n["target"])) for n in violation["nodes"]]
-            interact(tab, records[path], site)
+        # Clicks come after every page is measured: the "Copied" dialog a copy button opens fades out
+        # over two seconds, and the next page's contrast check would wait for it.
+        tab.evaluate("() => navigator.clipboard.writeText('<clipboard not written>')")
+        for path in paths:
+            if has_interactions(site, path):
+                show(tab, path, settle=False)
+                interact(tab, records[path], site)
         tab = open_tab(dark)
         for path in paths:
-            if path not in nav and path not in DARK_ALSO:
+            if path not in dark_also:
                 continue
             show(tab, path)
             assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate", path
@@ -260,51 +272,75 @@ def crawl(chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
     return records
 
 
-def _nav_links(site: Path) -> list[str]:
-    """The pages the home page's navigation links to, relative to the site root."""
-    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    links = []
-    for anchor in soup.select("nav.md-nav--primary a.md-nav__link[href]"):
-        href = str(anchor["href"])
-        if "://" in href:
-            continue
-        links.append("" if href in {".", "./"} else href.removeprefix("./"))
-    return links
+def test_the_sitemap_lists_every_page(site: Path) -> None:
+    # The crawl visits the pages of the sitemap: a short list would leave pages unchecked.
+    pages = site_pages(site)
+    assert "" in pages and "workflow/" in pages and "errors/invalid-publisher/" in pages
+    assert sum(page.startswith("errors/") for page in pages) > 50
+    # Every shard has its class of checks.
+    assert sorted(c.shard for c in CrawlChecks.__subclasses__()) == list(range(SHARDS))
 
 
-def test_every_page_is_visited(visits: dict[str, Visit]) -> None:
-    # The sitemap lists the nav pages and every gallery page; a short list means a broken sitemap.
-    assert "" in visits and "workflow/" in visits and "errors/invalid-publisher/" in visits
-    assert sum(page.startswith("errors/") for page in visits) > 50
+@pytest.fixture(scope="class")
+def visits(request: pytest.FixtureRequest, chromium: Any, base_url: str, site: Path) -> dict[str, Visit]:
+    return crawl(chromium, base_url, site, shard(site_pages(site), request.cls.shard))
 
 
-def test_no_console_errors(visits: dict[str, Visit]) -> None:
-    assert {page: v.console_errors for page, v in visits.items() if v.console_errors} == {}
+class CrawlChecks:
+    """Every check, on the pages of one shard: a subclass per shard, each crawled once (a
+    class-scoped fixture). pytest-xdist's `--dist loadscope` runs a class on one worker, so the
+    shards are crawled side by side and none twice."""
+
+    shard: int
+
+    def test_every_page_of_the_shard_is_shown(self, visits: dict[str, Visit]) -> None:
+        assert visits and [page for page, v in visits.items() if not v.shown] == []
 
 
-def test_no_request_leaves_the_local_server(visits: dict[str, Visit]) -> None:
-    assert {page: v.foreign_requests for page, v in visits.items() if v.foreign_requests} == {}
+    def test_no_console_errors(self, visits: dict[str, Visit]) -> None:
+        assert {page: v.console_errors for page, v in visits.items() if v.console_errors} == {}
 
 
-def test_no_accessibility_violations(visits: dict[str, Visit]) -> None:
-    assert {page: v.axe for page, v in visits.items() if v.axe} == {}
+    def test_no_request_leaves_the_local_server(self, visits: dict[str, Visit]) -> None:
+        assert {page: v.foreign_requests for page, v in visits.items() if v.foreign_requests} == {}
 
 
-def test_annotations_show_their_list_item(visits: dict[str, Visit]) -> None:
-    shown = [(page, a) for page, v in visits.items() for a in v.annotations]
-    assert any(page == "workflow/" for page, _ in shown), "the annotated workflow shows no annotations"
-    # Compared without whitespace: the built HTML and the rendered text space inline code differently.
-    wrong = [
-        (page, marker, expected, got)
-        for page, (marker, expected, got) in shown
-        if "".join(expected.split()) != "".join(got.split())
-    ]
-    assert wrong == []
+    def test_no_accessibility_violations(self, visits: dict[str, Visit]) -> None:
+        assert {page: v.axe for page, v in visits.items() if v.axe} == {}
 
 
-def test_copy_buttons_copy_the_snippet_files(visits: dict[str, Visit]) -> None:
-    copies = [(page, want, got) for page, v in visits.items() for want, got in v.copied]
-    assert len(copies) > 10, "fewer copy buttons checked than the site has included snippets"
-    assert sum(page == "workflow/" for page, _, _ in copies) >= 2
-    wrong = [(page, want[:60], got[:200]) for page, want, got in copies if want != got]
-    assert wrong == []
+    def test_annotations_show_their_list_item(self, visits: dict[str, Visit]) -> None:
+        shown = [(page, a) for page, v in visits.items() for a in v.annotations]
+        if "workflow/" in visits:
+            assert any(page == "workflow/" for page, _ in shown), "the annotated workflow shows no annotations"
+        # Compared without whitespace: the built HTML and the rendered text space inline code differently.
+        wrong = [
+            (page, marker, expected, got)
+            for page, (marker, expected, got) in shown
+            if "".join(expected.split()) != "".join(got.split())
+        ]
+        assert wrong == []
+
+
+    def test_copy_buttons_copy_the_snippet_files(self, visits: dict[str, Visit]) -> None:
+        copies = [(page, want, got) for page, v in visits.items() for want, got in v.copied]
+        if "workflow/" in visits:
+            assert sum(page == "workflow/" for page, _, _ in copies) >= 2
+        wrong = [(page, want[:60], got[:200]) for page, want, got in copies if want != got]
+        assert wrong == []
+
+
+class TestShard0(CrawlChecks):
+    shard = 0
+
+
+class TestShard1(CrawlChecks):
+    shard = 1
+
+
+class TestShard2(CrawlChecks):
+    shard = 2
+
+
+class TestShard3(CrawlChecks):
+    shard = 3

@@ -5,7 +5,6 @@ One page is opened for the module; each check pastes into it and waits for the n
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path

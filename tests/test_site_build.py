@@ -43,7 +43,10 @@ def test_no_include_section_or_macro_markup_is_left(site: Path) -> None:
 
 def annotated_blocks(page: Path) -> list[tuple[str, list[int], int]]:
     """(block title, marker numbers, items in the list after it) for each code block with markers."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    markup = page.read_text(encoding="utf-8")
+    if not MARKER.search(markup):
+        return []  # no marker anywhere on the page: nothing to parse
+    soup = BeautifulSoup(markup, "html.parser")
     found = []
     for block in soup.select("div.highlight"):
         comments = block.select("span.c, span.c1, span.cm, span.ch")
@@ -88,3 +91,27 @@ def test_each_error_headline_is_in_the_search_index(search_index: list[dict[str,
         texts = [plain(d["text"]) + " " + plain(d["title"]) for d in search_index if d["location"].startswith(f"errors/{entry.slug}/")]
         assert texts, f"{entry.slug} is not in the search index"
         assert any(" ".join(entry.headline.split()) in t for t in texts), entry.slug
+
+
+def test_the_build_s_link_validation_stops_on_a_broken_anchor(tmp_path: Path) -> None:
+    # The checks of links and anchors are MkDocs' own `validation` settings: build a two-page site
+    # with exactly ours, once with a good anchor, once with a missing one.
+    import yaml
+
+    from conftest import run, tool
+    from tpsite.paths import ROOT
+
+    ours = yaml.safe_load(
+        re.search(r"^validation:\n(?:  .*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(0)
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "other.md").write_text("# Other\n\n## Target { #target }\n", encoding="utf-8")
+    config = {"site_name": "t", "strict": True, "markdown_extensions": ["attr_list"], **ours}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    results = {}
+    for anchor in ("target", "missing"):
+        (tmp_path / "docs" / "index.md").write_text(f"# Home\n\n[link](other.md#{anchor})\n", encoding="utf-8")
+        build = run(tool("mkdocs"), "build", "--site-dir", str(tmp_path / "out"), cwd=tmp_path, env={"NO_MKDOCS_2_WARNING": "1"})
+        results[anchor] = (build.returncode, build.stderr)
+    assert results["target"][0] == 0, results["target"][1]
+    assert results["missing"][0] != 0 and "#missing" in results["missing"][1]

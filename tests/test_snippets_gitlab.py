@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run, tool
+from linters import yamllint
 from tpsite import variants, workflows
 from tpsite.model import ExchangeError, Index, RefusedJob, Registration, Registry, exchange
-from tpsite.paths import ROOT, SNIPPETS
+from tpsite.paths import SNIPPETS
 
 PIPELINES = sorted((SNIPPETS / "gitlab").glob("*.yml"))
 PIPELINE = SNIPPETS / variants.GITLAB_PIPELINE
@@ -36,8 +37,7 @@ def test_the_schema_check_can_fail(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", PIPELINES, ids=lambda p: p.name)
 def test_yamllint(path: Path) -> None:
-    result = run(tool("yamllint"), "--strict", "-c", str(ROOT / ".yamllint.yml"), str(path))
-    assert result.returncode == 0, result.stdout
+    assert yamllint(path) == []
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from conftest import run, tool
+from linters import validate_pyproject
 from tpsite import scenarios
 from tpsite.model import UploadAccepted
 from tpsite.paths import SNIPPETS
@@ -62,8 +62,7 @@ def test_publisher_files_are_pypi_forms(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted(PITFALLS.rglob("pyproject*.toml")), ids=lambda p: str(p.relative_to(PITFALLS)))
 def test_pyproject_files_are_valid(path: Path) -> None:
-    result = run(tool("validate-pyproject"), str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert validate_pyproject(path) is None
 
 
 @pytest.mark.parametrize(("pitfall", "variant"), CASES, ids=[f"{p}-{v}" for p, v in CASES])

@@ -12,6 +12,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 
 from conftest import run, tool
+from linters import validate_pyproject
 from tpsite import workflows
 from tpsite.paths import ROOT, SNIPPETS
 
@@ -25,8 +26,7 @@ def project_name() -> str:
 
 @pytest.mark.parametrize("path", PYPROJECTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_validate_pyproject(path: Path) -> None:
-    result = run(tool("validate-pyproject"), str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert validate_pyproject(path) is None
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +80,9 @@ def test_the_guides_publisher_form_names_the_built_project(dists: list[Path], jo
     project = re.search(r"Project Name</dt><dd><code>([^<]+)</code>", card)
     assert project, card
     assert canonicalize_name(project[1]) == parse_wheel_filename(dists[1].name)[0]
+
+
+def test_the_pyproject_check_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "pyproject.toml"
+    bad.write_text('[project]\nname = "two words"\nversion = "1"\n', encoding="utf-8")
+    assert validate_pyproject(bad) == "pyproject.toml: `project.name` must be pep508-identifier"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run, tool
+from linters import yamllint
 from tpsite import workflows
 from tpsite.paths import ROOT, SNIPPETS
 
@@ -59,8 +60,7 @@ def test_the_schema_check_can_fail(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", ALL, ids=ids)
 def test_yamllint(path: Path) -> None:
-    result = run(tool("yamllint"), "--strict", "-c", str(ROOT / ".yamllint.yml"), str(path))
-    assert result.returncode == 0, result.stdout
+    assert yamllint(path) == []
 
 
 def repository_root(path: Path) -> Path | None:
@@ -140,3 +140,9 @@ def test_the_input_check_can_fail(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match="skip-existng"):
         test_every_input_exists_in_the_pinned_action(bad)
     assert run(tool("actionlint"), "-oneline", str(bad)).returncode == 0
+
+
+def test_the_yaml_lint_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "publish.yml"
+    bad.write_text("on: push   \njobs: {}\n", encoding="utf-8")
+    assert yamllint(bad) == ["publish.yml:1:9: [error] trailing spaces (trailing-spaces)"]

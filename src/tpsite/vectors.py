@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from tpsite.model import (
     MintResult,
     Registration,
     Registry,
-    Trigger,
     exchange,
     github_claims,
     gitlab_claims,
