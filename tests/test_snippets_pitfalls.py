@@ -9,12 +9,13 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from linters import validate_pyproject
-from tpsite import scenarios
+from tpsite import scenarios, variants
 from tpsite.model import UploadAccepted
 from tpsite.paths import SNIPPETS
 
 PITFALLS = SNIPPETS / "pitfalls"
 FORM_FIELDS = {"index", "pending", "project-name", "owner", "repository-name", "workflow-name", "environment-name"}
+GITLAB_FORM_FIELDS = {"index", "pending", "project-name", "namespace", "project", "top-level-pipeline-file-path", "environment-name"}
 
 # pitfall -> variant -> the gallery slug the model must answer (None: the upload is accepted).
 EXPECTED = {
@@ -33,6 +34,12 @@ EXPECTED = {
     "local-version": {"bad": "local-versions-not-allowed", "fixed": None},
     "repository-transferred": {"bad": "invalid-publisher", "fixed": None},
     "reusable-workflow": {"bad": "invalid-publisher", "fixed": None},
+    "gitlab-case": {"bad": "ci-config-ref-uri-mismatch", "fixed": None},
+    "pull-request-target": {
+        "bad": "pull-request-target-not-supported",
+        "bad-pending": "invalid-publisher",
+        "fixed": None,
+    },
 }
 CASES = [(p, v) for p, variants in EXPECTED.items() for v in variants]
 
@@ -54,10 +61,11 @@ def test_every_pitfall_file_feeds_a_scenario() -> None:
 @pytest.mark.parametrize("path", sorted(PITFALLS.rglob("publisher*.toml")), ids=lambda p: str(p.relative_to(PITFALLS)))
 def test_publisher_files_are_pypi_forms(path: Path) -> None:
     form = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert set(form) == FORM_FIELDS
+    assert set(form) in (FORM_FIELDS, GITLAB_FORM_FIELDS)
     assert form["index"] in {"pypi", "testpypi"} and isinstance(form["pending"], bool)
     canonicalize_name(form["project-name"], validate=True)
-    assert "/" not in form["workflow-name"] and form["workflow-name"].endswith((".yml", ".yaml"))
+    if "workflow-name" in form:
+        assert "/" not in form["workflow-name"] and form["workflow-name"].endswith((".yml", ".yaml"))
 
 
 @pytest.mark.parametrize("path", sorted(PITFALLS.rglob("pyproject*.toml")), ids=lambda p: str(p.relative_to(PITFALLS)))
@@ -83,12 +91,13 @@ def test_fixed_publishers_are_what_the_form_needs_for_the_workflow(pitfall: str,
     """The publisher shown as the fix is exactly what the model computes from the workflow shown."""
     shown = tomllib.loads((SNIPPETS / scenario.publisher).read_text(encoding="utf-8"))
     form = scenarios.form(scenario)
-    assert (shown["owner"], shown["repository-name"], shown["workflow-name"], shown["environment-name"]) == (
-        form.owner,
-        form.repository_name,
-        form.workflow_name,
-        form.environment_name,
-    )
+    if isinstance(form, variants.GitLabForm):
+        fields = ("namespace", "project", "top-level-pipeline-file-path", "environment-name")
+        computed = (form.namespace, form.project, form.workflow_filepath, form.environment_name)
+    else:
+        fields = ("owner", "repository-name", "workflow-name", "environment-name")
+        computed = (form.owner, form.repository_name, form.workflow_name, form.environment_name)
+    assert tuple(shown[f] for f in fields) == computed
     assert canonicalize_name(shown["project-name"]) == canonicalize_name(form.project_name)
     assert shown["index"] == form.index.value
 

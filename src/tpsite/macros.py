@@ -8,6 +8,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from tpsite import configure_data, gallery, scenarios, workflows
 from tpsite.model import Index, pending_publisher_form
 from tpsite.paths import SNIPPETS
@@ -43,6 +45,24 @@ def pitfall_outcome(pitfall: str, variant: str) -> str:
     # Some messages hold a Markdown fence of their own (the action's id-token hint): fence longer.
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return f"{fence}text\n{text}\n{fence}"
+
+
+def pitfall_form_html(pitfall: str) -> str:
+    """The form values for a pitfall's fixed example, computed by the model from the workflow shown.
+
+    On a project that already exists the publisher is added on the project's own Publishing page,
+    whose form has no project name field.
+    """
+    scenario = scenarios.PITFALLS[pitfall]["fixed"]
+    form = scenarios.form(scenario)
+    site, job = form.index.site_name, scenario.job
+    provider = "GitLab" if isinstance(scenario, scenarios.GitLabScenario) else "GitHub"
+    existing = canonicalize_name(form.project_name) in {canonicalize_name(p) for p in scenario.existing_projects}
+    if not existing:
+        return _form_card(site=site, provider=provider, job=job, url=form.url, fields=form.fields)
+    url = f"https://{form.index.host}/manage/project/{form.project_name}/settings/publishing/"
+    heading = f"Add a new publisher to {form.project_name}"
+    return _form_card(site=site, provider=provider, job=job, url=url, fields=form.fields[1:], heading=heading)
 
 
 def error_index_markdown() -> str:
@@ -132,6 +152,7 @@ def define_env(env: Any) -> None:
     env.macro(lambda: headline_box(env.page.meta), "error_headline")
     env.macro(publisher_form_html, "publisher_form")
     env.macro(pitfall_outcome)
+    env.macro(pitfall_form_html, "pitfall_form")
     env.macro(error_index_markdown, "error_index")
     env.macro(variant_form_html, "variant_form")
     env.macro(gitlab_form_html, "gitlab_form")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
@@ -19,6 +20,7 @@ from tpsite.model import (
     ExchangeError,
     GitHubPublisher,
     GitHubRepository,
+    GitLabPublisher,
     Index,
     PendingPublisherForm,
     Registration,
@@ -32,6 +34,9 @@ from tpsite.model import (
     upload,
 )
 from tpsite.paths import SNIPPETS
+
+if TYPE_CHECKING:
+    from tpsite.variants import GitLabForm
 
 # The sample repository every page uses; the id is what PyPI records for the owner.
 SAMPLE_REPOSITORY = GitHubRepository(owner="example", name="convert-poetry2uv", owner_id=123456)
@@ -66,6 +71,31 @@ class Scenario:
     existing_projects: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class GitLabScenario:
+    """The same for a GitLab pipeline job, in the project gitlab.com/example/convert-poetry2uv."""
+
+    publisher: str  # a snippet: the values typed into the form's GitLab tab
+    workflow: str = "gitlab/gitlab-ci.yml"  # the pipeline, saved as .gitlab-ci.yml
+    job: str = "publish-to-pypi"
+    index: Index = Index.PYPI
+    pyproject: str = PYPROJECT
+    existing_projects: tuple[str, ...] = ()
+    called: None = None
+
+
+def read_gitlab_publisher(snippet: str) -> Registration:
+    """A GitLab publisher snippet as PyPI stores it (as typed: forms/gitlab.py, accounts/views.py)."""
+    form = tomllib.loads((SNIPPETS / snippet).read_text(encoding="utf-8"))
+    publisher = GitLabPublisher(
+        namespace=form["namespace"],
+        project=form["project"],
+        workflow_filepath=form["top-level-pipeline-file-path"],
+        environment=form.get("environment-name", ""),
+    )
+    return Registration(publisher, form["project-name"], Index(form["index"]), pending=form["pending"])
+
+
 def read_publisher(snippet: str, owner_id: str | int) -> Registration:
     """A publisher snippet as PyPI stores it (it records the owner's id when you register)."""
     form = tomllib.loads((SNIPPETS / snippet).read_text(encoding="utf-8"))
@@ -89,8 +119,31 @@ def distributions(pyproject: str) -> list[Distribution]:
     ]
 
 
-def run(scenario: Scenario) -> Outcome:
+def _exchange_and_upload(claims: dict[str, str], registry: Registry, index: Index, pyproject: str) -> Outcome:
+    token = exchange(claims, registry, index)
+    if isinstance(token, ExchangeError):
+        return token
+    outcome: Outcome = token  # type: ignore[assignment]
+    for dist in distributions(pyproject):
+        outcome = upload(token, dist)
+        if isinstance(outcome, UploadError):
+            return outcome
+    return outcome
+
+
+def run_gitlab(scenario: GitLabScenario) -> Outcome:
+    from tpsite import variants  # variants builds on this module
+
+    registration = read_gitlab_publisher(scenario.publisher)
+    registry = Registry.of(registration, projects=[(scenario.index, p) for p in scenario.existing_projects])
+    claims = variants.gitlab_job_claims(workflows.load(SNIPPETS / scenario.workflow), scenario.job, scenario.index)
+    return _exchange_and_upload(claims, registry, scenario.index, scenario.pyproject)
+
+
+def run(scenario: Scenario | GitLabScenario) -> Outcome:
     """The first thing that fails, or the accepted upload of the last file."""
+    if isinstance(scenario, GitLabScenario):
+        return run_gitlab(scenario)
     owner_id = scenario.registered_owner_id or scenario.repository.owner_id
     registration = read_publisher(scenario.publisher, owner_id)
     registry = Registry.of(registration, projects=[(scenario.index, p) for p in scenario.existing_projects])
@@ -108,19 +161,16 @@ def run(scenario: Scenario) -> Outcome:
     )
     if isinstance(claims, ClientError):
         return claims
-    token = exchange(claims, registry, scenario.index)
-    if isinstance(token, ExchangeError):
-        return token
-    outcome: Outcome = token  # type: ignore[assignment]
-    for dist in distributions(scenario.pyproject):
-        outcome = upload(token, dist)
-        if isinstance(outcome, UploadError):
-            return outcome
-    return outcome
+    return _exchange_and_upload(claims, registry, scenario.index, scenario.pyproject)
 
 
-def form(scenario: Scenario) -> PendingPublisherForm:
+def form(scenario: Scenario | GitLabScenario) -> PendingPublisherForm | GitLabForm:
     """What PyPI's form needs for the scenario's workflow job, as the model computes it."""
+    if isinstance(scenario, GitLabScenario):
+        from tpsite import variants
+
+        pipeline = workflows.load(SNIPPETS / scenario.workflow)
+        return variants.gitlab_pending_form(pipeline, scenario.job, scenario.index)
     project = tomllib.loads((SNIPPETS / scenario.pyproject).read_text(encoding="utf-8"))["project"]["name"]
     return pending_publisher_form(
         workflows.load(SNIPPETS / scenario.workflow),
@@ -145,7 +195,7 @@ def message(outcome: Outcome) -> str:
 
 
 # The pitfalls page: each pitfall's examples, as the model must judge them.
-PITFALLS: dict[str, dict[str, Scenario]] = {
+PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
     "form-typo": {
         "bad": Scenario(publisher="pitfalls/form-typo/publisher-bad.toml"),
         "fixed": Scenario(publisher="pitfalls/form-typo/publisher-fixed.toml"),
@@ -217,6 +267,43 @@ PITFALLS: dict[str, dict[str, Scenario]] = {
             registered_owner_id=123456,
         ),
         "fixed": Scenario(publisher="pitfalls/repository-transferred/publisher-fixed.toml", repository=TRANSFERRED),
+    },
+    "pull-request-target": {
+        "bad": Scenario(
+            publisher="pitfalls/pull-request-target/publisher-bad.toml",
+            workflow="pitfalls/pull-request-target/preview-bad.yml",
+            workflow_file="preview.yml",
+            job="publish-to-testpypi",
+            index=Index.TESTPYPI,
+            trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
+            existing_projects=("convert-poetry2uv",),
+        ),
+        # The same with a pending publisher: PyPI drops the pending lookup's reason
+        # (oidc/views.py:273-276) and reports the lookup of normal publishers, which finds none.
+        "bad-pending": Scenario(
+            publisher="pitfalls/pull-request-target/publisher-bad-pending.toml",
+            workflow="pitfalls/pull-request-target/preview-bad.yml",
+            workflow_file="preview.yml",
+            job="publish-to-testpypi",
+            index=Index.TESTPYPI,
+            trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
+        ),
+        # The release workflow's TestPyPI job, run by the push that merges the pull request.
+        "fixed": Scenario(
+            publisher="pitfalls/pull-request-target/publisher-fixed.toml",
+            job="publish-to-testpypi",
+            index=Index.TESTPYPI,
+            trigger=Trigger(event_name="push", ref="refs/heads/main"),
+        ),
+    },
+    "gitlab-case": {
+        # PyPI finds the publisher ignoring case, then compares ci_config_ref_uri exactly.
+        "bad": GitLabScenario(
+            publisher="pitfalls/gitlab-case/publisher-bad.toml", existing_projects=("convert-poetry2uv",)
+        ),
+        "fixed": GitLabScenario(
+            publisher="pitfalls/gitlab-case/publisher-fixed.toml", existing_projects=("convert-poetry2uv",)
+        ),
     },
     "reusable-workflow": {
         "bad": Scenario(
