@@ -18,8 +18,6 @@ if (!ours) throw new Error("the page does not route search through search-worker
 const material = new URL(config.search, ORIGIN + "/").href;
 const workerUrl = new URL(ours[1], ORIGIN + "/").href + "?worker=" + encodeURIComponent(material);
 
-const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"));
-const queries = process.argv[3] === "--guard-check" ? [] : JSON.parse(fs.readFileSync(0, "utf8"));
 
 let handler = null;
 const replies = [];
@@ -48,6 +46,13 @@ async function send(message) {
   return replies[replies.length - 1];
 }
 
+if (process.argv[3] === "--load-check") {
+  // The worker loaded without an error; is lunr (Material's engine) behind it?
+  const listening = handler !== null || typeof sandbox.onmessage === "function";
+  process.stdout.write(JSON.stringify({ lunr: typeof sandbox.self.lunr, listening }));
+  process.exit(0);
+}
+
 if (process.argv[3] === "--guard-check") {
   // The token-set guard: a word the index doesn't have is dropped from an expansion.
   const lunr = sandbox.self.lunr;
@@ -57,6 +62,9 @@ if (process.argv[3] === "--guard-check") {
   process.stdout.write(JSON.stringify(expanded.sort()));
   process.exit(0);
 }
+
+const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"));
+const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 
 (async () => {
   // Material's message types: 0 = set up the index, 2 = a query (answered by 3).

@@ -23,6 +23,14 @@
   };
   importScripts(worker.href);
   self.addEventListener = addEventListener;
+  if (!self.lunr) {
+    // Not Material's lunr worker (Zensical's search has its own engine): the fixes below are for
+    // lunr's query parser, so hand every message to that worker unchanged.
+    listeners.forEach(function (listener) {
+      addEventListener("message", listener);
+    });
+    return;
+  }
   guardTokenSets(self.lunr);
 
   var QUERY = 2; // Material's message type for a search query
