@@ -69,6 +69,17 @@ ANNOTATION_MARKER = re.compile(r"\(\d+\)!")
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
+def reveal(page: Any, element: Any) -> bool:
+    """Open what hides `element` and see that it stays shown: right after an instant navigation,
+    Material may still restore the reader's stored tab choice and hide it again. False if it
+    can't be shown."""
+    for _ in range(20):
+        if element.evaluate(REVEAL) == 0 and element.evaluate("el => el.checkVisibility()"):
+            return True
+        page.wait_for_timeout(50)
+    return False
+
+
 def has_interactions(built: Path, page: str) -> bool:
     """Does the page include snippets (copy buttons to check) or annotate code (markers to click)?"""
     if included_texts(source_of(page, DOCS)):
@@ -92,7 +103,7 @@ def interact(page: Any, record: Visit, built: Path) -> None:
         for number in reversed(range(markers.count())):
             marker = markers.nth(number)
             ident = marker.locator("[data-md-annotation-id]").get_attribute("data-md-annotation-id") or "?"
-            marker.evaluate(REVEAL)
+            reveal(page, marker)
             marker.click()
             tooltip = marker.locator(".md-tooltip")
             tooltip.wait_for(state="visible")
@@ -124,7 +135,8 @@ def interact(page: Any, record: Visit, built: Path) -> None:
         hidden = [index for index, text in enumerate(shown) if text is None]
         if not hidden:
             break
-        if buttons.nth(hidden[0]).evaluate(REVEAL) == 0 or page.evaluate(SHOWN_TEXTS)[hidden[0]] is None:
+        code = page.locator(str(buttons.nth(hidden[0]).get_attribute("data-clipboard-target")))
+        if not reveal(page, code):
             shown[hidden[0]] = "<a hidden block that no click shows>"
     # Each include, in page order, is the next block that shows its text.
     start = 0
