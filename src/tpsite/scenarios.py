@@ -7,7 +7,7 @@ turns them into the model's inputs, so the tests and the pages' error boxes shar
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
@@ -194,6 +194,16 @@ def message(outcome: Outcome) -> str:
     return "Upload accepted."
 
 
+# The preview workflow's TestPyPI job, started by a pull request, with a pending publisher.
+PREVIEW_ON_PULL_REQUEST_TARGET = Scenario(
+    publisher="pitfalls/pull-request-target/publisher-bad-pending.toml",
+    workflow="pitfalls/pull-request-target/preview-bad.yml",
+    workflow_file="preview.yml",
+    job="publish-to-testpypi",
+    index=Index.TESTPYPI,
+    trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
+)
+
 # The pitfalls page: each pitfall's examples, as the model must judge them.
 PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
     "form-typo": {
@@ -269,25 +279,14 @@ PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
         "fixed": Scenario(publisher="pitfalls/repository-transferred/publisher-fixed.toml", repository=TRANSFERRED),
     },
     "pull-request-target": {
-        "bad": Scenario(
+        "bad": replace(
+            PREVIEW_ON_PULL_REQUEST_TARGET,
             publisher="pitfalls/pull-request-target/publisher-bad.toml",
-            workflow="pitfalls/pull-request-target/preview-bad.yml",
-            workflow_file="preview.yml",
-            job="publish-to-testpypi",
-            index=Index.TESTPYPI,
-            trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
             existing_projects=("convert-poetry2uv",),
         ),
         # The same with a pending publisher: PyPI drops the pending lookup's reason
         # (oidc/views.py:273-276) and reports the lookup of normal publishers, which finds none.
-        "bad-pending": Scenario(
-            publisher="pitfalls/pull-request-target/publisher-bad-pending.toml",
-            workflow="pitfalls/pull-request-target/preview-bad.yml",
-            workflow_file="preview.yml",
-            job="publish-to-testpypi",
-            index=Index.TESTPYPI,
-            trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
-        ),
+        "bad-pending": PREVIEW_ON_PULL_REQUEST_TARGET,
         # The release workflow's TestPyPI job, run by the push that merges the pull request.
         "fixed": Scenario(
             publisher="pitfalls/pull-request-target/publisher-fixed.toml",
