@@ -42,8 +42,16 @@ def chromium_path() -> str | None:
     return None
 
 
+def browser_for_tests() -> str | None:
+    """The browser the tests drive: Debian's headless shell (package chromium-headless-shell, the
+    same Chromium without its windowing; it renders the same pages for about a sixth less CPU) if
+    installed, else Chromium itself. Lighthouse needs the full browser (chromium_path)."""
+    shell = Path("/usr/lib/chromium/chromium-headless-shell")
+    return str(shell) if shell.exists() else chromium_path()
+
+
 def require_chromium() -> str:
-    path = chromium_path()
+    path = browser_for_tests()
     if path is None:
         reason = "Chromium is not installed (apt-get install chromium); browser tests need it"
         if os.environ.get("CI") == "true":
