@@ -17,10 +17,13 @@ from tpsite.model import (
     Trigger,
     UploadAccepted,
     UploadError,
+    action_skips_existing,
     exchange,
     github_claims,
+    twine_skips,
     upload,
 )
+from tpsite.model.slugs import Slug
 
 REPO = GitHubRepository(owner="octo-org", name="sample", owner_id=1234)
 PUBLISHER = GitHubPublisher("octo-org", "sample", "1234", "release.yml", "pypi")
@@ -201,3 +204,22 @@ def test_invalid_file_extension() -> None:
             "and https://peps.python.org/pep-0715/ for more information"
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "skips"), [(None, False), ("false", False), ("FALSE", False), ("true", True), ("yes", True), (True, True)]
+)
+def test_the_action_skips_existing_files_unless_the_input_says_false(value: object, skips: bool) -> None:
+    step: dict[str, object] = {"uses": "pypa/gh-action-pypi-publish@" + "0" * 40}
+    if value is not None:
+        step["with"] = {"skip-existing": value}
+    assert action_skips_existing({"steps": [{"run": "true"}, step]}) is skips
+    assert action_skips_existing({"steps": [{"run": "uv publish"}]}) is False
+
+
+def test_twine_skips_only_a_refusal_that_says_the_file_exists() -> None:
+    exists = UploadError(Slug.FILE_ALREADY_EXISTS, 400, "File already exists ('x.tar.gz', ...)", "")
+    other = UploadError(Slug.LOCAL_VERSIONS_NOT_ALLOWED, 400, "Can't use PEP 440 local versions.", "")
+    assert twine_skips(exists, skip_existing=True) and not twine_skips(exists, skip_existing=False)
+    assert not twine_skips(other, skip_existing=True)
+    assert twine_skips(UploadError(Slug.FILE_ALREADY_EXISTS, 409, "Conflict", ""), skip_existing=True)

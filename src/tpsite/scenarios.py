@@ -6,6 +6,7 @@ turns them into the model's inputs, so the tests and the pages' error boxes shar
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -28,6 +29,10 @@ from tpsite.model import (
     Trigger,
     UploadAccepted,
     UploadError,
+    UploadSkipped,
+    StoredFile,
+    action_skips_existing,
+    twine_skips,
     exchange,
     github_claims,
     pending_publisher_form,
@@ -46,7 +51,7 @@ TAG_PUSH = Trigger(event_name="push", ref="refs/tags/v0.1.0")
 # The same repository after its transfer to an organisation (a new owner, with a new id).
 TRANSFERRED = GitHubRepository(owner="example-org", name="convert-poetry2uv", owner_id=789012)
 
-Outcome = ClientError | ExchangeError | UploadError | UploadAccepted
+Outcome = ClientError | ExchangeError | UploadError | UploadAccepted | UploadSkipped
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class Scenario:
     trigger: Trigger = TAG_PUSH
     # Projects that already exist on the index (name, as PyPI displays it).
     existing_projects: tuple[str, ...] = ()
+    # This version's files are already on the index, from another build (other digests).
+    uploaded_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,15 +126,36 @@ def distributions(pyproject: str) -> list[Distribution]:
     ]
 
 
-def _exchange_and_upload(claims: dict[str, str], registry: Registry, index: Index, pyproject: str) -> Outcome:
+def _digests(label: str) -> tuple[str, str]:
+    """Stand-in sha256 and blake2_256 digests for a build's file: two builds differ."""
+    data = label.encode()
+    return hashlib.sha256(data).hexdigest(), hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+def _exchange_and_upload(
+    claims: dict[str, str],
+    registry: Registry,
+    index: Index,
+    pyproject: str,
+    *,
+    uploaded_before: bool = False,
+    skip_existing: bool = False,
+) -> Outcome:
     token = exchange(claims, registry, index)
     if isinstance(token, ExchangeError):
         return token
     outcome: Outcome = token  # type: ignore[assignment]
     for dist in distributions(pyproject):
-        outcome = upload(token, dist)
+        stored = []
+        if uploaded_before:
+            dist = replace(dist, **dict(zip(("sha256", "blake2_256"), _digests(f"this build of {dist.filename}"))))
+            sha256, blake2_256 = _digests(f"an earlier build of {dist.filename}")
+            stored = [StoredFile(dist.filename, sha256=sha256, blake2_256=blake2_256)]
+        outcome = upload(token, dist, files=stored)
         if isinstance(outcome, UploadError):
-            return outcome
+            if not twine_skips(outcome, skip_existing):
+                return outcome
+            outcome = UploadSkipped(dist.filename)
     return outcome
 
 
@@ -161,7 +189,15 @@ def run(scenario: Scenario | GitLabScenario) -> Outcome:
     )
     if isinstance(claims, ClientError):
         return claims
-    return _exchange_and_upload(claims, registry, scenario.index, scenario.pyproject)
+    job = workflows.load(SNIPPETS / (scenario.called or scenario.workflow))["jobs"][scenario.called_job or scenario.job]
+    return _exchange_and_upload(
+        claims,
+        registry,
+        scenario.index,
+        scenario.pyproject,
+        uploaded_before=scenario.uploaded_before,
+        skip_existing=action_skips_existing(job),
+    )
 
 
 def form(scenario: Scenario | GitLabScenario) -> PendingPublisherForm | GitLabForm:
@@ -190,6 +226,8 @@ def message(outcome: Outcome) -> str:
     if isinstance(outcome, UploadError):
         return outcome.status_line
     if isinstance(outcome, ClientError):
+        return outcome.message
+    if isinstance(outcome, UploadSkipped):
         return outcome.message
     return "Upload accepted."
 
@@ -293,6 +331,27 @@ PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
             job="publish-to-testpypi",
             index=Index.TESTPYPI,
             trigger=Trigger(event_name="push", ref="refs/heads/main"),
+        ),
+    },
+    "file-already-exists": {
+        # Every push uploads to TestPyPI; this version's files are there from an earlier push.
+        "bad": Scenario(
+            publisher="pitfalls/file-already-exists/publisher.toml",
+            workflow="pitfalls/file-already-exists/publish-bad.yml",
+            job="publish-to-testpypi",
+            index=Index.TESTPYPI,
+            trigger=Trigger(event_name="push", ref="refs/heads/main"),
+            existing_projects=("convert-poetry2uv",),
+            uploaded_before=True,
+        ),
+        # The annotated workflow's TestPyPI step sets skip-existing: twine skips those files.
+        "fixed": Scenario(
+            publisher="pitfalls/file-already-exists/publisher.toml",
+            job="publish-to-testpypi",
+            index=Index.TESTPYPI,
+            trigger=Trigger(event_name="push", ref="refs/heads/main"),
+            existing_projects=("convert-poetry2uv",),
+            uploaded_before=True,
         ),
     },
     "gitlab-case": {

@@ -43,6 +43,7 @@ from tpsite.model.rules import (
     WarehouseRules,
 )
 from tpsite.model.slugs import Slug
+from tpsite.model.client import UploadSkipped, action_skips_existing, twine_skips
 from tpsite.model.upload import Distribution, StoredFile, upload
 
 __all__ = [
@@ -80,4 +81,7 @@ __all__ = [
     "gitlab_claims",
     "pending_publisher_form",
     "upload",
+    "UploadSkipped",
+    "action_skips_existing",
+    "twine_skips",
 ]
