@@ -124,6 +124,9 @@ def interact(page: Any, record: Visit, built: Path) -> None:
     # click shows every "Fixed" block of the page at once.
     shown: list[str | None] = [None] * count
     copied: dict[int, str] = {}
+    # Open every closed <details> first, as a reader clicking each one would; tabs then need one
+    # click per choice.
+    page.evaluate("() => document.querySelectorAll('article details:not([open]) > summary').forEach(s => s.click())")
     while True:
         for index, text in enumerate(page.evaluate(SHOWN_TEXTS)):
             if text is None or shown[index] is not None:
