@@ -55,14 +55,9 @@ def pitfall_form_html(pitfall: str) -> str:
     """
     scenario = scenarios.PITFALLS[pitfall]["fixed"]
     form = scenarios.form(scenario)
-    site, job = form.index.site_name, scenario.job
     provider = "GitLab" if isinstance(scenario, scenarios.GitLabScenario) else "GitHub"
     existing = canonicalize_name(form.project_name) in {canonicalize_name(p) for p in scenario.existing_projects}
-    if not existing:
-        return _form_card(site=site, provider=provider, job=job, url=form.url, fields=form.fields)
-    url = f"https://{form.index.host}/manage/project/{form.project_name}/settings/publishing/"
-    heading = f"Add a new publisher to {form.project_name}"
-    return _form_card(site=site, provider=provider, job=job, url=url, fields=form.fields[1:], heading=heading)
+    return _card_for(form, provider=provider, job=scenario.job, existing=existing)
 
 
 def error_index_markdown() -> str:
@@ -106,6 +101,18 @@ def _form_card(
     )
 
 
+def _card_for(form: Any, *, provider: str, job: str, existing: bool = False) -> str:
+    """A form's card: the pending-publisher form, or for a project that exists already the form on
+    the project's own Publishing page, which has no project name field."""
+    if not existing:
+        return _form_card(site=form.index.site_name, provider=provider, job=job, url=form.url, fields=form.fields)
+    url = f"https://{form.index.host}/manage/project/{form.project_name}/settings/publishing/"
+    heading = f"Add a new publisher to {form.project_name}"
+    return _form_card(
+        site=form.index.site_name, provider=provider, job=job, url=url, fields=form.fields[1:], heading=heading
+    )
+
+
 def variant_form_html(
     *,
     job: str,
@@ -125,11 +132,7 @@ def variant_form_html(
 
     repository = variants.MONOREPO_REPOSITORY if monorepo else scenarios.SAMPLE_REPOSITORY
     form = variants.github_form(workflow, job, Index(index), project=project, repository=repository, saved_as=saved_as)
-    if not existing:
-        return _form_card(site=form.index.site_name, provider="GitHub", job=job, url=form.url, fields=form.fields)
-    url = f"https://{form.index.host}/manage/project/{form.project_name}/settings/publishing/"
-    heading = f"Add a new publisher to {form.project_name}"
-    return _form_card(site=form.index.site_name, provider="GitHub", job=job, url=url, fields=form.fields[1:], heading=heading)
+    return _card_for(form, provider="GitHub", job=job, existing=existing)
 
 
 def gitlab_form_html(*, job: str, index: str, pipeline: str = "gitlab/gitlab-ci.yml") -> str:
@@ -137,7 +140,7 @@ def gitlab_form_html(*, job: str, index: str, pipeline: str = "gitlab/gitlab-ci.
     from tpsite import variants
 
     form = variants.gitlab_pending_form(workflows.load(SNIPPETS / pipeline), job, Index(index))
-    return _form_card(site=form.index.site_name, provider="GitLab", job=job, url=form.url, fields=form.fields)
+    return _card_for(form, provider="GitLab", job=job)
 
 
 def variant_outcome(name: str) -> str:

@@ -242,6 +242,16 @@ PREVIEW_ON_PULL_REQUEST_TARGET = Scenario(
     trigger=Trigger(event_name="pull_request_target", ref="refs/heads/main"),
 )
 
+# The annotated workflow's TestPyPI job on a push to main, after an earlier push uploaded this version.
+SECOND_PUSH_TO_TESTPYPI = Scenario(
+    publisher="pitfalls/file-already-exists/publisher.toml",
+    job="publish-to-testpypi",
+    index=Index.TESTPYPI,
+    trigger=Trigger(event_name="push", ref="refs/heads/main"),
+    existing_projects=("convert-poetry2uv",),
+    uploaded_before=True,
+)
+
 # The pitfalls page: each pitfall's examples, as the model must judge them.
 PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
     "form-typo": {
@@ -335,24 +345,9 @@ PITFALLS: dict[str, dict[str, Scenario | GitLabScenario]] = {
     },
     "file-already-exists": {
         # Every push uploads to TestPyPI; this version's files are there from an earlier push.
-        "bad": Scenario(
-            publisher="pitfalls/file-already-exists/publisher.toml",
-            workflow="pitfalls/file-already-exists/publish-bad.yml",
-            job="publish-to-testpypi",
-            index=Index.TESTPYPI,
-            trigger=Trigger(event_name="push", ref="refs/heads/main"),
-            existing_projects=("convert-poetry2uv",),
-            uploaded_before=True,
-        ),
+        "bad": replace(SECOND_PUSH_TO_TESTPYPI, workflow="pitfalls/file-already-exists/publish-bad.yml"),
         # The annotated workflow's TestPyPI step sets skip-existing: twine skips those files.
-        "fixed": Scenario(
-            publisher="pitfalls/file-already-exists/publisher.toml",
-            job="publish-to-testpypi",
-            index=Index.TESTPYPI,
-            trigger=Trigger(event_name="push", ref="refs/heads/main"),
-            existing_projects=("convert-poetry2uv",),
-            uploaded_before=True,
-        ),
+        "fixed": SECOND_PUSH_TO_TESTPYPI,
     },
     "gitlab-case": {
         # PyPI finds the publisher ignoring case, then compares ci_config_ref_uri exactly.
