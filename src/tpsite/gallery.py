@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from mkdocs.utils.meta import get_data
 
 from tpsite.paths import ERRORS
 
@@ -38,13 +38,13 @@ def front_matter(path: Path) -> dict[str, object]:
 
 @functools.lru_cache(maxsize=512)
 def _front_matter(path: Path, mtime_ns: int) -> dict[str, object]:
+    # MkDocs' own reader, so the gallery sees exactly the page.meta the build sees.
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ValueError(f"{path.name}: no front matter")
-    head = text[4 : text.index("\n---\n", 4)]
-    data = YAML(typ="safe", pure=True).load(head)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path.name}: front matter is not a mapping")
+    _, data = get_data(text)
+    if not data:
+        raise ValueError(f"{path.name}: front matter is not a YAML mapping")
     return data
 
 

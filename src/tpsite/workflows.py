@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -37,10 +38,10 @@ class Use:
 def load(path: Path) -> dict[str, Any]:
     """A workflow as data; YAML 1.2 keeps `on:` a string key (PyYAML would make it True).
 
-    Parsed once per version of the file (the site build reads the same workflow many times);
-    callers must not modify the result.
+    Parsed once per version of the file (the site build reads the same workflow many times); each
+    caller gets its own copy, free to change.
     """
-    return _load(path, path.stat().st_mtime_ns)
+    return copy.deepcopy(_load(path, path.stat().st_mtime_ns))
 
 
 @functools.lru_cache(maxsize=256)
