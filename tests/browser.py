@@ -15,9 +15,10 @@ import re
 import shutil
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -120,6 +121,21 @@ def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def stop_other_hosts(context: Any, base_url: str, record: Callable[[Any], None]) -> None:
+    """Intercept every request of `context` that is not for the local server (or a data:/blob: URL
+    the page made itself): `record` gets the request, then the request is aborted.
+
+    The route is a regular expression, which Playwright matches in its driver: requests for the
+    local server go on without a round trip through this process (a function would see them all).
+    """
+
+    def abort(route: Any) -> None:
+        record(route.request)
+        route.abort()
+
+    context.route(re.compile(rf"^(?!{re.escape(base_url)}|data:|blob:)"), abort)
 
 
 def site_pages(site: Path) -> list[str]:

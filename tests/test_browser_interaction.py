@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from browser import stop_other_hosts
 
 from tpsite import gallery
 
@@ -17,18 +17,9 @@ from tpsite import gallery
 @pytest.fixture
 def page(chromium: Any, base_url: str) -> Iterator[Any]:
     """A fresh context (no stored palette or tab choice) that blocks and records foreign requests."""
-    here = urlsplit(base_url).netloc
     foreign: list[str] = []
-
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).netloc == here:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
     context = chromium.new_context()
-    context.route("**/*", route)
+    stop_other_hosts(context, base_url, lambda request: foreign.append(request.url))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

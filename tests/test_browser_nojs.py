@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from browser import REVEAL, site_pages
+from browser import REVEAL, site_pages, stop_other_hosts
 
 # Per page: is the article readable, are its code blocks and annotation lists there.
 SURVEY = """() => {
@@ -45,18 +44,9 @@ OPEN_HIDDEN_BLOCKS = f"""() => {{
 
 
 def test_every_page_is_readable_without_javascript(chromium: Any, base_url: str, site: Path) -> None:
-    here = urlsplit(base_url).netloc
     foreign: list[str] = []
-
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).netloc != here:
-            foreign.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
     context = chromium.new_context(java_script_enabled=False)
-    context.route("**/*", route)
+    stop_other_hosts(context, base_url, lambda request: foreign.append(request.url))
     page = context.new_page()
     page.set_default_timeout(5_000)
     problems: dict[str, object] = {}

@@ -17,14 +17,14 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from browser import REVEAL, copied_text, site_pages, source_of, stop_other_hosts
 from bs4 import BeautifulSoup
 
-from browser import REVEAL, copied_text, site_pages, source_of
 from tpsite import snippets
 from tpsite.paths import DOCS, SNIPPETS
+
 
 @dataclass
 class Visit:
@@ -219,23 +219,18 @@ def crawl(chromium: Any, base_url: str, site: Path, paths: list[str]) -> dict[st
     from axe_playwright_python.sync_playwright import Axe
 
     axe_script = Axe().axe_script
-    here = urlsplit(base_url).netloc
     records = {path: Visit(path) for path in paths}
     showing: dict[Any, Visit] = {}  # tab -> the page it shows
 
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).netloc == here:
-            route.continue_()
-            return
+    def foreign(request: Any) -> None:
         try:
-            record = showing[route.request.frame.page]
+            record = showing[request.frame.page]
         except Exception:  # noqa: BLE001 - a worker's request has no frame
             record = next(iter(records.values()))
-        record.foreign_requests.append(route.request.url)
-        route.abort()
+        record.foreign_requests.append(request.url)
 
     def open_tab(context: Any) -> Any:
-        context.route("**/*", route)
+        stop_other_hosts(context, base_url, foreign)
         tab = context.new_page()
         tab.set_default_timeout(10_000)
         tab.on("console", lambda m: showing[tab].console_errors.append(m.text) if m.type == "error" else None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser import stop_other_hosts
+
 
 def test_home_page_loads_without_errors_or_foreign_requests(chromium: Any, base_url: str) -> None:
     context = chromium.new_context()
@@ -17,3 +19,23 @@ def test_home_page_loads_without_errors_or_foreign_requests(chromium: Any, base_
     assert errors == []
     assert requests and all(url.startswith(base_url) for url in requests), requests
     context.close()
+
+
+def test_requests_to_other_hosts_are_stopped_and_recorded(chromium: Any, base_url: str) -> None:
+    # The interception every browser test relies on: another host's request is caught (and never
+    # sent), the local server's and the page's own data: URLs are not.
+    context = chromium.new_context()
+    stopped: list[str] = []
+    stop_other_hosts(context, base_url, lambda request: stopped.append(request.url))
+    page = context.new_page()
+    page.goto(base_url, wait_until="load")
+    page.evaluate(
+        """() => Promise.allSettled([
+             fetch("http://example.invalid/font.woff2"),
+             fetch("https://127.0.0.2/other"),
+             fetch("data:text/plain,inline"),
+             fetch("search/search_index.json"),
+           ])"""
+    )
+    context.close()
+    assert stopped == ["http://example.invalid/font.woff2", "https://127.0.0.2/other"]

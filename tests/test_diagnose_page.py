@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from browser import stop_other_hosts
 
 from tpsite import scenarios, workflows
 from tpsite.model import Index, exchange, github_claims, messages
@@ -74,23 +74,11 @@ class Diagnose:
 @pytest.fixture(scope="module")
 def diag(chromium: Any, base_url: str) -> Iterator[Diagnose]:
     context = chromium.new_context()
-    here = urlsplit(base_url).netloc
-    tool: Diagnose | None = None
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        if urlsplit(url).netloc == here or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            assert tool is not None
-            tool.foreign.append(url)
-            route.abort()
-
-    context.route("**/*", route)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     tool = Diagnose(page, base_url)
+    stop_other_hosts(context, base_url, lambda request: tool.foreign.append(request.url))
     page.goto(base_url + "diagnose/", wait_until="load")
     page.wait_for_selector("#tp-diagnose[data-ready]")
     yield tool
