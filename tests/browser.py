@@ -159,18 +159,19 @@ def source_of(page: str, docs: Path) -> Path:
 
 # A comment holding an annotation marker, "# (3)!": Material's annotation handling replaces the
 # whole comment token (from "#" to the end of the line) with the annotation, which is hidden
-# while copying; whatever came before the "#" on that line stays, trailing blanks included.
+# while copying.
 _ANNOTATION_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*\(\d+\)![^\n]*$")
 
 
 def copied_text(snippet: str) -> str:
-    """What Material's copy button puts on the clipboard for a code block showing `snippet`.
+    """What the copy button puts on the clipboard for a code block showing `snippet`.
 
     `snippet` is the included text as pymdownx.snippets inserts it (section markers dropped,
     sections dedented). Material copies the code element's innerText with annotations hidden
-    (`extract` in its integrations/clipboard), then trims the end of the whole text.
+    (`extract` in its integrations/clipboard) and trims the end of the whole text; our override
+    (overrides/main.html) then drops the blanks a removed comment leaves at the end of its line.
     """
-    lines = [_ANNOTATION_COMMENT.sub("", line) for line in snippet.split("\n")]
+    lines = [_ANNOTATION_COMMENT.sub("", line).rstrip(" \t") for line in snippet.split("\n")]
     return "\n".join(lines).rstrip()
 
 
