@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from tpsite import configure_data
+from tpsite import export
 from tpsite.model import GitHubRepository, Index, pending_publisher_form
 from tpsite.paths import SNIPPETS
 
@@ -65,7 +65,7 @@ def test_with_the_sample_names_the_workflow_is_the_tested_snippet(conf: Configur
     conf.set(owner="", repository="", project="", workflow="publish.yml", environment="pypi", testenvironment="testpypi",
              pypi=True, testpypi=True, tool="publish.yml")  # fmt: skip
     snippet = (SNIPPETS / "workflows" / "publish.yml").read_text(encoding="utf-8")
-    assert conf.workflow() == configure_data.copyable(snippet)
+    assert conf.workflow() == export.copyable(snippet)
     assert "# (" not in conf.workflow() and "--8<--" not in conf.workflow()
 
 
@@ -103,7 +103,7 @@ def test_the_reader_s_names_give_the_model_s_form_values(conf: Configure) -> Non
     assert conf.forms() == expected
 
 
-@pytest.mark.parametrize("tool", [w["file"] for w in configure_data.workflow_snippets()])
+@pytest.mark.parametrize("tool", [w["file"] for w in export.workflow_snippets()])
 def test_every_build_tool_s_workflow_gets_the_names(conf: Configure, tool: str) -> None:
     conf.set(owner="octo-org", repository="tool-repo", project="tool_pkg", workflow="publish.yml",
              environment="pypi", testenvironment="testpypi", pypi=True, testpypi=False, tool=tool)  # fmt: skip

@@ -61,9 +61,9 @@ def test_fixture_is_well_formed(fixture: Fixture) -> None:
 
 DIAGNOSE_ALL = """async ([base, logs]) => {
   const { diagnoseLog } = await import(new URL("assets/javascripts/tp/diagnose.js", base));
-  const data = JSON.parse(document.getElementById("tp-data").dataset.json);
+  const gallery = await (await fetch(new URL("assets/data/gallery.json", base))).json();
   return logs.map((log) => {
-    const r = diagnoseLog(log, data);
+    const r = diagnoseLog(log, gallery);
     return { slugs: r.matches.map((m) => m.slug), claims: r.claims, index: r.index.index, platform: r.platform };
   });
 }"""

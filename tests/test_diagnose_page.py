@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from browser import stop_other_hosts
 
-from tpsite import scenarios, workflows
+from tpsite import workflows
+from tpsite.sample import SAMPLE
 from tpsite.model import Index, exchange, github_claims, messages
 from tpsite.model.publishers import GitHubPublisher, Registration, Registry
 from tpsite.paths import ROOT, SNIPPETS
@@ -129,11 +130,11 @@ def test_typed_values_show_which_field_differs(diag: Diagnose) -> None:
 def model_log(*, crlf: bool, timestamps: bool, ansi: bool, index: Index) -> tuple[str, dict[str, str]]:
     """A gh-action-pypi-publish log for the sample job, claims from the model, as GitHub's raw log has it."""
     claims = github_claims(
-        workflows.load(SNIPPETS / scenarios.WORKFLOW),
+        workflows.load(SNIPPETS / SAMPLE.workflow),
         workflow_path=".github/workflows/publish.yml",
         job_id="publish-to-pypi",
-        repository=scenarios.SAMPLE_REPOSITORY,
-        trigger=scenarios.TAG_PUSH,
+        repository=SAMPLE.repository,
+        trigger=SAMPLE.tag_push,
         audience=index.audience,
     )
     assert isinstance(claims, dict)

@@ -43,37 +43,39 @@ def test_the_vectors_cover_every_outcome_the_page_explains() -> None:
 
 
 # Runs every vector through the modules the page uses; returns the ones whose answer differs.
-RUN_VECTORS = """async ([base, exchangeVectors, nameVectors, confusables]) => {
+RUN_VECTORS = """async ([base, exchangeVectors, nameVectors]) => {
   const wh = await import(new URL("assets/javascripts/tp/warehouse.js", base));
   const names = await import(new URL("assets/javascripts/tp/names.js", base));
+  // The model's export, as the page fetches it.
+  const model = await (await fetch(new URL("assets/data/model.json", base))).json();
   const wrong = [];
-  // Key order never matters; values do.
-  const norm = (o) => JSON.stringify(o, (key, val) => (val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort()) : val));
+  // Key order never matters, nor the order of a reason's list of expected refs; values do.
+  const norm = (o) => JSON.stringify(o, (key, val) => (Array.isArray(val) && key === "expected" ? [...val].sort() : val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort()) : val));
   for (const v of exchangeVectors) {
-    const registrations = v.registrations.map((r) => ({ publisher: wh.storedPublisher(r.publisher), index: r.index }));
-    const got = wh.exchange(v.claims, registrations, v.index);
-    const shown = got.ok ? { ok: true, publisher: got.publisher } : { ok: false, slug: got.slug, code: got.code, description: got.description, causes: got.causes };
+    const registrations = v.registrations.map((r) => ({ publisher: wh.storedPublisher(r.publisher, model), index: r.index }));
+    const got = wh.exchange(v.claims, registrations, v.index, model);
+    const shown = got.ok ? { ok: true, publisher: got.publisher } : { ok: false, slug: got.slug, code: got.code, text: got.text, reason: got.reason, causes: got.causes };
     if (norm(shown) !== norm(v.expect)) {
       wrong.push({ name: v.name, expected: v.expect, got: shown });
     }
   }
   for (const v of nameVectors) {
     const f = v.fields;
-    const stored = wh.storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: f.workflow, environment: f.environment });
+    const stored = wh.storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: f.workflow, environment: f.environment }, model);
     const workflow = stored.error ? { error: stored.error } : { stored: stored.workflow_filename };
-    const env = wh.storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: "w.yml", environment: f.environment }).environment;
+    const env = wh.storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: "w.yml", environment: f.environment }, model).environment;
     const nonAscii = {};
     for (const [k, value] of Object.entries(f)) {
-      const found = names.nonAscii(value, confusables);
+      const found = names.nonAscii(value, model.confusables);
       if (found.length) nonAscii[k] = found;
     }
     const got = {
       canonical: names.canonicalize(f.project),
-      valid: names.isValidName(f.project),
+      valid: names.isValidName(f.project, model),
       workflow,
       environment: env,
       non_ascii: nonAscii,
-      warnings: names.warningCodes(names.nameWarnings(f, confusables)),
+      warnings: names.warningCodes(names.nameWarnings(f, model)),
     };
     if (norm(got) !== norm(v.expect)) wrong.push({ name: v.name, expected: v.expect, got });
   }
@@ -92,11 +94,9 @@ def module_page(chromium: Any, base_url: str) -> Any:
 
 
 def test_the_javascript_agrees_with_the_model_on_every_vector(module_page: Any, base_url: str) -> None:
-    from tpsite import configure_data
-
     exchange = json.loads((VECTORS / "exchange.json").read_text(encoding="utf-8"))
     names = json.loads((VECTORS / "names.json").read_text(encoding="utf-8"))
-    result = module_page.evaluate(RUN_VECTORS, [base_url, exchange, names, configure_data.CONFUSABLES])
+    result = module_page.evaluate(RUN_VECTORS, [base_url, exchange, names])
     assert result["checked"] == len(exchange) + len(names) > 400
     wrong = result["wrong"]
     assert wrong == [], f"{len(wrong)} vectors differ; first: {json.dumps(wrong[:3], indent=1, ensure_ascii=False)}"
@@ -106,5 +106,5 @@ def test_a_wrong_answer_would_be_reported(module_page: Any, base_url: str) -> No
     # The comparison above must be able to fail: feed it one vector with a falsified answer.
     exchange = json.loads((VECTORS / "exchange.json").read_text(encoding="utf-8"))
     falsified = [dict(exchange[0], expect={**exchange[0]["expect"], "ok": not exchange[0]["expect"]["ok"]})]
-    result = module_page.evaluate(RUN_VECTORS, [base_url, falsified, [], {}])
+    result = module_page.evaluate(RUN_VECTORS, [base_url, falsified, []])
     assert len(result["wrong"]) == 1

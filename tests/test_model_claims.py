@@ -298,7 +298,7 @@ def test_pending_publisher_form_for_testpypi_and_a_local_reusable_workflow() -> 
         project_name="sample", called=CalledWorkflow(CALLEE, "upload"),
     )  # fmt: skip
     assert form.fields[0] == ("TestPyPI Project Name", "sample")
-    assert form.workflow_name == "_publish.yml"  # the file holding the job, not the caller
+    assert form.workflow == "_publish.yml"  # the file holding the job, not the caller
     assert form.url == "https://test.pypi.org/manage/account/publishing/"
 
 

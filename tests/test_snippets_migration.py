@@ -9,7 +9,8 @@ import pytest
 
 from conftest import run, tool
 from linters import yamllint
-from tpsite import variants, workflows
+from tpsite import from_snippets, workflows
+from tpsite.model.jobs import PUBLISH_ACTION
 from tpsite.model import Index, RefusedJob
 from tpsite.paths import SNIPPETS
 
@@ -73,15 +74,15 @@ def test_only_the_publish_job_changes() -> None:
 
 def test_the_publish_job_swaps_the_password_for_an_oidc_token() -> None:
     before, after = workflows.load(BEFORE)["jobs"][JOB], workflows.load(AFTER)["jobs"][JOB]
-    upload = [s for s in before["steps"] if "uses" in s and s["uses"].startswith(variants.PUBLISH_ACTION)]
+    upload = [s for s in before["steps"] if "uses" in s and s["uses"].startswith(PUBLISH_ACTION)]
     assert upload[0]["with"] == {"password": "${{ secrets.PYPI_API_TOKEN }}"}
     assert "environment" not in before and before["permissions"] == {}
     assert after["permissions"] == {"id-token": "write"} and after["environment"]["name"] == "pypi"
-    assert all("with" not in s for s in after["steps"] if "uses" in s and s["uses"].startswith(variants.PUBLISH_ACTION))
+    assert all("with" not in s for s in after["steps"] if "uses" in s and s["uses"].startswith(PUBLISH_ACTION))
 
 
 def test_the_model_refuses_the_before_and_gives_a_form_for_the_after() -> None:
     with pytest.raises(RefusedJob):
-        variants.github_form("migration/publish-token.yml", JOB, Index.PYPI, saved_as="publish.yml")
-    form = variants.github_form("migration/publish-trusted.yml", JOB, Index.PYPI, saved_as="publish.yml")
-    assert (form.workflow_name, form.environment_name) == ("publish.yml", "pypi")
+        from_snippets.github_form("migration/publish-token.yml", JOB, Index.PYPI, saved_as="publish.yml")
+    form = from_snippets.github_form("migration/publish-trusted.yml", JOB, Index.PYPI, saved_as="publish.yml")
+    assert (form.workflow, form.environment) == ("publish.yml", "pypi")

@@ -9,7 +9,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from linters import validate_pyproject
-from tpsite import scenarios, variants
+from tpsite import pitfalls, publish
 from tpsite.model import UploadAccepted, UploadSkipped
 from tpsite.paths import SNIPPETS
 
@@ -46,15 +46,15 @@ CASES = [(p, v) for p, variants in EXPECTED.items() for v in variants]
 
 
 def test_every_pitfall_folder_has_expectations() -> None:
-    assert {p.name for p in PITFALLS.iterdir()} == set(EXPECTED) == set(scenarios.PITFALLS)
-    assert {p: set(v) for p, v in EXPECTED.items()} == {p: set(v) for p, v in scenarios.PITFALLS.items()}
+    assert {p.name for p in PITFALLS.iterdir()} == set(EXPECTED) == set(pitfalls.PITFALLS)
+    assert {p: set(v) for p, v in EXPECTED.items()} == {p: set(v) for p, v in pitfalls.PITFALLS.items()}
 
 
 def test_every_pitfall_file_feeds_a_scenario() -> None:
-    used = {s.publisher for v in scenarios.PITFALLS.values() for s in v.values()}
-    used |= {s.pyproject for v in scenarios.PITFALLS.values() for s in v.values()}
-    used |= {s.workflow for v in scenarios.PITFALLS.values() for s in v.values()}
-    used |= {s.called for v in scenarios.PITFALLS.values() for s in v.values() if s.called}
+    used = {s.publisher for v in pitfalls.PITFALLS.values() for s in v.values()}
+    used |= {s.pyproject for v in pitfalls.PITFALLS.values() for s in v.values()}
+    used |= {s.workflow for v in pitfalls.PITFALLS.values() for s in v.values()}
+    used |= {s.called for v in pitfalls.PITFALLS.values() for s in v.values() if s.called}
     files = {str(p.relative_to(SNIPPETS)) for p in PITFALLS.rglob("*") if p.is_file()}
     assert files <= used, sorted(files - used)
 
@@ -76,29 +76,27 @@ def test_pyproject_files_are_valid(path: Path) -> None:
 
 @pytest.mark.parametrize(("pitfall", "variant"), CASES, ids=[f"{p}-{v}" for p, v in CASES])
 def test_the_model_gives_the_documented_outcome(pitfall: str, variant: str) -> None:
-    outcome = scenarios.run(scenarios.PITFALLS[pitfall][variant])
+    outcome = publish.run(pitfalls.PITFALLS[pitfall][variant])
     expected = EXPECTED[pitfall][variant]
     if expected is None:  # the job succeeds: its files are accepted, or skipped as already there
-        assert isinstance(outcome, (UploadAccepted, UploadSkipped)), scenarios.message(outcome)
+        assert isinstance(outcome, (UploadAccepted, UploadSkipped)), publish.message(outcome)
     else:
-        assert getattr(outcome, "slug", None) == expected, scenarios.message(outcome)
+        assert getattr(outcome, "slug", None) == expected, publish.message(outcome)
 
 
-FIXED = [(p, s) for p, v in scenarios.PITFALLS.items() for name, s in v.items() if name == "fixed"]
+FIXED = [(p, s) for p, v in pitfalls.PITFALLS.items() for name, s in v.items() if name == "fixed"]
 
 
 @pytest.mark.parametrize(("pitfall", "scenario"), FIXED, ids=[p for p, _ in FIXED])
-def test_fixed_publishers_are_what_the_form_needs_for_the_workflow(pitfall: str, scenario: scenarios.Scenario) -> None:
+def test_fixed_publishers_are_what_the_form_needs_for_the_workflow(pitfall: str, scenario: publish.Scenario | publish.GitLabScenario) -> None:
     """The publisher shown as the fix is exactly what the model computes from the workflow shown."""
     shown = tomllib.loads((SNIPPETS / scenario.publisher).read_text(encoding="utf-8"))
-    form = scenarios.form(scenario)
-    if isinstance(form, variants.GitLabForm):
+    form = scenario.form()
+    if form.provider == "gitlab":
         fields = ("namespace", "project", "top-level-pipeline-file-path", "environment-name")
-        computed = (form.namespace, form.project, form.workflow_filepath, form.environment_name)
     else:
         fields = ("owner", "repository-name", "workflow-name", "environment-name")
-        computed = (form.owner, form.repository_name, form.workflow_name, form.environment_name)
-    assert tuple(shown[f] for f in fields) == computed
+    assert tuple(shown[f] for f in fields) == (form.owner, form.repository, form.workflow, form.environment)
     assert canonicalize_name(shown["project-name"]) == canonicalize_name(form.project_name)
     assert shown["index"] == form.index.value
 

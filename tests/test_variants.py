@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tpsite import scenarios, variants, workflows
+from tpsite import from_snippets, variants, workflows
+from tpsite.model.jobs import gitlab_publishing_jobs, publishing_jobs, uploads
+from tpsite.sample import SAMPLE
 from tpsite.model import Index, UploadAccepted, UploadError
 from tpsite.model.slugs import Slug
 from tpsite.paths import DOCS, SNIPPETS
@@ -18,7 +20,7 @@ WORKFLOWS = sorted(SNIPPETS.glob("workflows/*.yml")) + [SNIPPETS / "migration" /
 JOBS = [
     (str(path.relative_to(SNIPPETS)), job, index)
     for path in WORKFLOWS
-    for job, index in variants.publishing_jobs(workflows.load(path)).items()
+    for job, index in publishing_jobs(workflows.load(path)).items()
 ]
 _MACRO = re.compile(r"<!--\[\[\s*(?P<name>\w+)\((?P<args>.*?)\)\s*\]\]-->", re.S)
 
@@ -37,16 +39,16 @@ def macro_calls(name: str) -> list[dict[str, object]]:
 
 def test_there_are_publishing_jobs_in_every_workflow() -> None:
     assert len(JOBS) >= len(WORKFLOWS)
-    assert all(variants.publishing_jobs(workflows.load(p)) for p in WORKFLOWS)
+    assert all(publishing_jobs(workflows.load(p)) for p in WORKFLOWS)
 
 
 @pytest.mark.parametrize(("workflow", "job", "index"), JOBS, ids=lambda v: str(v))
 def test_model_gives_a_pending_publisher_form(workflow: str, job: str, index: Index) -> None:
     """No job here gets refused by PyPI: the model computes its form without RefusedJob."""
-    repository = variants.MONOREPO_REPOSITORY if "monorepo" in workflow else scenarios.SAMPLE_REPOSITORY
+    repository = variants.MONOREPO_REPOSITORY if "monorepo" in workflow else SAMPLE.repository
     project = job.removeprefix("publish-") if "monorepo" in workflow else None
-    form = variants.github_form(workflow, job, index, project=project, repository=repository)
-    assert form.environment_name, f"{workflow}:{job} publishes without an environment"
+    form = from_snippets.github_form(workflow, job, index, project=project, repository=repository)
+    assert form.environment, f"{workflow}:{job} publishes without an environment"
     # The environment's URL names the project the publisher is for, on the index it uploads to.
     env = workflows.load(SNIPPETS / workflow)["jobs"][job]["environment"]
     assert env["url"] == f"https://{index.host}/p/{form.project_name}"
@@ -55,7 +57,7 @@ def test_model_gives_a_pending_publisher_form(workflow: str, job: str, index: In
 @pytest.mark.parametrize(("workflow", "job", "index"), JOBS, ids=lambda v: str(v))
 def test_a_page_shows_the_form_values(workflow: str, job: str, index: Index) -> None:
     shown = [
-        (c.get("workflow", scenarios.WORKFLOW), c["job"], c["index"])
+        (c.get("workflow", SAMPLE.workflow), c["job"], c["index"])
         for name in ("publisher_form", "variant_form")
         for c in macro_calls(name)
     ]
@@ -63,15 +65,15 @@ def test_a_page_shows_the_form_values(workflow: str, job: str, index: Index) -> 
 
 
 def test_a_page_shows_the_gitlab_form_values() -> None:
-    pipeline = workflows.load(SNIPPETS / variants.GITLAB_PIPELINE)
-    shown = {(c.get("pipeline", variants.GITLAB_PIPELINE), c["job"], c["index"]) for c in macro_calls("gitlab_form")}
-    for job, index in variants.gitlab_publishing_jobs(pipeline).items():
-        assert (variants.GITLAB_PIPELINE, job, index.value) in shown
+    pipeline = workflows.load(SNIPPETS / SAMPLE.gitlab_pipeline)
+    shown = {(c.get("pipeline", SAMPLE.gitlab_pipeline), c["job"], c["index"]) for c in macro_calls("gitlab_form")}
+    for job, index in gitlab_publishing_jobs(pipeline).items():
+        assert (SAMPLE.gitlab_pipeline, job, index.value) in shown
 
 
 def test_publishing_jobs_are_found_in_the_canonical_workflow() -> None:
     """The detection the tests above rely on: two uploads, the Release job is not one."""
-    jobs = variants.publishing_jobs(workflows.load(SNIPPETS / scenarios.WORKFLOW))
+    jobs = publishing_jobs(workflows.load(SNIPPETS / SAMPLE.workflow))
     assert jobs == {"publish-to-testpypi": Index.TESTPYPI, "publish-to-pypi": Index.PYPI}
 
 
@@ -145,14 +147,14 @@ def test_monorepo_jobs_run_only_for_their_own_tags() -> None:
 def test_cibuildwheel_publishes_every_artifact_from_one_linux_job() -> None:
     workflow = workflows.load(SNIPPETS / "workflows" / "publish-cibuildwheel.yml")
     jobs = workflow["jobs"]
-    uploads = {
+    stored = {
         step["with"]["name"]
         for job in jobs.values()
         for step in job["steps"]
         if str(step.get("uses", "")).startswith("actions/upload-artifact@")
     }
     assert set(jobs["build-wheels"]["strategy"]["matrix"]["os"]) >= {"ubuntu-latest", "windows-latest", "macos-latest"}
-    (publisher,) = [job_id for job_id in jobs if variants.uploads(jobs[job_id])]
+    (publisher,) = [job_id for job_id in jobs if uploads(jobs[job_id])]
     publish = jobs[publisher]
     assert publish["runs-on"] == "ubuntu-latest"  # the PyPA action is a Linux container action
     assert set(publish["needs"]) == {j for j in jobs if j != publisher}
@@ -160,7 +162,7 @@ def test_cibuildwheel_publishes_every_artifact_from_one_linux_job() -> None:
     pattern = download["with"]["pattern"]
     assert download["with"]["merge-multiple"] is True and download["with"]["path"] == "dist/"
     # Every artifact the builders store matches the pattern (matrix names: the fixed prefix).
-    assert all(re.fullmatch(pattern.replace("*", ".*"), name.split("${{")[0] + "x") for name in uploads), uploads
+    assert all(re.fullmatch(pattern.replace("*", ".*"), name.split("${{")[0] + "x") for name in stored), stored
 
 
 # --- release trigger -------------------------------------------------------------------------------
@@ -169,8 +171,8 @@ def test_cibuildwheel_publishes_every_artifact_from_one_linux_job() -> None:
 def test_release_workflow_runs_on_published_releases_and_gets_the_same_form() -> None:
     workflow = workflows.load(SNIPPETS / "workflows" / "publish-on-release.yml")
     assert workflow["on"] == {"release": {"types": ["published"]}}
-    on_release = variants.github_form("workflows/publish-on-release.yml", "publish-to-pypi", Index.PYPI)
-    on_tag = variants.github_form(
+    on_release = from_snippets.github_form("workflows/publish-on-release.yml", "publish-to-pypi", Index.PYPI)
+    on_tag = from_snippets.github_form(
         "workflows/publish-hatch.yml", "publish-to-pypi", Index.PYPI, saved_as="publish-on-release.yml"
     )
     assert on_release == on_tag

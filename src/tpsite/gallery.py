@@ -19,6 +19,28 @@ PHASES = {
 }
 
 
+# How much a match fragment says. Most fragments name one error (strong, the default). Some are
+# text that clients print *around* other errors (a wrapper, or a parent message whose parenthesis
+# names a more specific entry): medium. Warnings and generic wrappers that accompany any failure: weak.
+WEIGHTS = {"strong": 3, "medium": 2, "weak": 1}
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Text that identifies an entry in a log: `- "text"` or `- {text: "...", weight: weak}`."""
+
+    text: str
+    weight: str = "strong"
+
+
+def _fragment(item: object, page: str) -> Fragment:
+    if isinstance(item, str):
+        return Fragment(item)
+    if isinstance(item, dict) and set(item) <= {"text", "weight"} and item.get("weight", "strong") in WEIGHTS:
+        return Fragment(str(item["text"]), str(item.get("weight", "strong")))
+    raise ValueError(f"{page}: match entry {item!r} is neither a string nor {{text, weight}}")
+
+
 @dataclass(frozen=True)
 class Entry:
     slug: str
@@ -27,7 +49,7 @@ class Entry:
     phase: str
     headline: str
     emitted_by: str
-    match: tuple[str, ...]
+    match: tuple[Fragment, ...]
     path: Path
 
 
@@ -68,7 +90,7 @@ def entries(folder: Path = ERRORS) -> list[Entry]:
                 phase=str(meta["phase"]),
                 headline=str(meta["headline"]),
                 emitted_by=str(meta["emitted_by"]),
-                match=tuple(str(m) for m in meta["match"]),  # type: ignore[union-attr]
+                match=tuple(_fragment(m, path.name) for m in meta["match"]),  # type: ignore[union-attr]
                 path=path,
             )
         )

@@ -15,17 +15,15 @@ vectors written here and check that the JavaScript gives the model's answers in 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from itertools import product
-from pathlib import Path
 from typing import Any
 
 from packaging.utils import InvalidName, canonicalize_name
 
-from tpsite import configure_data, scenarios, workflows
+from tpsite import workflows
 from tpsite.model import (
     ExchangeError,
     GitHubPublisher,
@@ -37,15 +35,16 @@ from tpsite.model import (
     exchange,
     github_claims,
     gitlab_claims,
+    messages,
+    names,
 )
 from tpsite.paths import ROOT, SNIPPETS
+from tpsite.sample import SAMPLE
 
 OUT = ROOT / "tests" / "data" / "vectors"
-
-# Not in the model (it takes owner and repository as GitHub returns them): what PyPI's GitHub
-# form accepts, per warehouse/oidc/forms/github.py (_VALID_GITHUB_OWNER, _VALID_GITHUB_REPO).
-GITHUB_OWNER = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]*$")
-GITHUB_REPO = re.compile(r"^[a-zA-Z0-9-_.]+$")
+# The sample's names as the vectors spell them (some vectors change their case or characters).
+OWNER, REPO, PROJECT = SAMPLE.repository.owner, SAMPLE.repository.name, SAMPLE.project
+OWNER_ID = str(SAMPLE.repository.owner_id)
 
 
 # --- exchange ---------------------------------------------------------------------------------
@@ -56,10 +55,10 @@ def _typed(p: GitHubPublisher | GitLabPublisher) -> dict[str, Any]:
 
 
 def _github(
-    owner: str = "example",
-    repository: str = "convert-poetry2uv",
-    owner_id: str = "123456",
-    workflow: str = "publish.yml",
+    owner: str = OWNER,
+    repository: str = REPO,
+    owner_id: str = OWNER_ID,
+    workflow: str = SAMPLE.workflow_file,
     environment: str = "pypi",
 ) -> dict[str, Any]:
     """A GitHub publisher as typed into the form (before PyPI normalises it)."""
@@ -74,8 +73,8 @@ def _github(
 
 
 def _gitlab(
-    namespace: str = "example",
-    project: str = "convert-poetry2uv",
+    namespace: str = OWNER,
+    project: str = REPO,
     workflow: str = ".gitlab-ci.yml",
     environment: str = "pypi",
     issuer: str = "https://gitlab.com",
@@ -97,11 +96,11 @@ def _stored(typed: Mapping[str, Any]) -> GitHubPublisher | GitLabPublisher:
 
 def _base_github_claims(audience: str = "pypi") -> dict[str, str]:
     claims = github_claims(
-        workflows.load(SNIPPETS / scenarios.WORKFLOW),
-        workflow_path=f".github/workflows/{Path(scenarios.WORKFLOW).name}",
-        job_id="publish-to-pypi",
-        repository=scenarios.SAMPLE_REPOSITORY,
-        trigger=scenarios.TAG_PUSH,
+        workflows.load(SNIPPETS / SAMPLE.workflow),
+        workflow_path=SAMPLE.workflow_path,
+        job_id=SAMPLE.jobs[Index.PYPI],
+        repository=SAMPLE.repository,
+        trigger=SAMPLE.tag_push,
         audience=audience,
     )
     assert isinstance(claims, dict)
@@ -120,26 +119,26 @@ def _claim_variants() -> Iterator[tuple[str, dict[str, str | None]]]:
         "job_workflow_ref": f"{repo}/.github/workflows/release.yaml@{ref}",
         "workflow_ref": f"{repo}/.github/workflows/release.yaml@{ref}",
     }
-    yield "renamed repository", {"repository": "example/poetry2uv", "sub": f"repo:example/poetry2uv:environment:pypi",
-                                 "job_workflow_ref": f"example/poetry2uv/.github/workflows/publish.yml@{ref}"}  # fmt: skip
+    yield "renamed repository", {"repository": f"{OWNER}/poetry2uv", "sub": f"repo:{OWNER}/poetry2uv:environment:pypi",
+                                 "job_workflow_ref": f"{OWNER}/poetry2uv/.github/workflows/publish.yml@{ref}"}  # fmt: skip
     yield "transferred to another owner", {
-        "repository": "new-org/convert-poetry2uv",
+        "repository": f"new-org/{REPO}",
         "repository_owner": "new-org",
         "repository_owner_id": "999",
-        "job_workflow_ref": f"new-org/convert-poetry2uv/.github/workflows/publish.yml@{ref}",
+        "job_workflow_ref": f"new-org/{REPO}/.github/workflows/publish.yml@{ref}",
     }
     yield "owner re-created (new id)", {"repository_owner_id": "7654321"}
     yield "owner spelled Example by GitHub", {
-        "repository": "Example/convert-poetry2uv",
-        "repository_owner": "Example",
-        "job_workflow_ref": f"Example/convert-poetry2uv/.github/workflows/publish.yml@{ref}",
+        "repository": f"{OWNER.capitalize()}/{REPO}",
+        "repository_owner": OWNER.capitalize(),
+        "job_workflow_ref": f"{OWNER.capitalize()}/{REPO}/.github/workflows/publish.yml@{ref}",
     }
     yield "reusable workflow, same repository", {
         "job_workflow_ref": f"{repo}/.github/workflows/reusable-publish.yml@{ref}",
         "workflow_ref": f"{repo}/.github/workflows/release.yml@{ref}",
     }
     yield "reusable workflow, another repository", {
-        "job_workflow_ref": "example/shared-workflows/.github/workflows/publish.yml@refs/tags/v2",
+        "job_workflow_ref": f"{OWNER}/shared-workflows/.github/workflows/publish.yml@refs/tags/v2",
     }
     yield "pull_request_target", {"event_name": "pull_request_target", "ref": "refs/heads/main",
                                   "job_workflow_ref": f"{repo}/.github/workflows/publish.yml@refs/heads/main"}  # fmt: skip
@@ -156,8 +155,8 @@ def _claim_variants() -> Iterator[tuple[str, dict[str, str | None]]]:
     yield "no issuer", {"iss": None}
     yield "unknown issuer", {"iss": "https://issuer.example.org"}
     yield "look-alike in the repository (Cyrillic a)", {
-        "repository": "example/convert-poetry2uv\u0430",
-        "job_workflow_ref": f"example/convert-poetry2uv\u0430/.github/workflows/publish.yml@{ref}",
+        "repository": f"{OWNER}/{REPO}\u0430",
+        "job_workflow_ref": f"{OWNER}/{REPO}\u0430/.github/workflows/publish.yml@{ref}",
     }
     yield "quote in the workflow name", {"job_workflow_ref": f"{repo}/.github/workflows/it's.yml@{ref}"}
 
@@ -173,40 +172,40 @@ def _publisher_variants() -> Iterator[tuple[str, list[tuple[dict[str, Any], str]
     yield "workflow with spaces", [(_github(workflow=" publish.yml\u00a0"), "pypi")]
     yield "workflow reusable-publish.yml", [(_github(workflow="reusable-publish.yml"), "pypi")]
     yield "workflow release.yml (the caller)", [(_github(workflow="release.yml"), "pypi")]
-    yield "owner Example", [(_github(owner="Example"), "pypi")]
+    yield "owner Example", [(_github(owner=OWNER.capitalize()), "pypi")]
     yield "repository Convert-Poetry2uv", [(_github(repository="Convert-Poetry2uv"), "pypi")]
-    yield "repository convert_poetry2uv", [(_github(repository="convert_poetry2uv"), "pypi")]
+    yield "repository with underscores", [(_github(repository=REPO.replace("-", "_")), "pypi")]
     yield "old owner id", [(_github(owner_id="42"), "pypi")]
     yield "only on TestPyPI", [(_github(environment="testpypi"), "testpypi")]
     yield "on both indexes", [(_github(environment="testpypi"), "testpypi"), (_github(), "pypi")]
     yield "two publishers, with and without environment", [(_github(environment="release"), "pypi"), (_github(environment=""), "pypi")]
-    yield "repository with a look-alike", [(_github(repository="convert-poetry2uv\u0430"), "pypi")]
+    yield "repository with a look-alike", [(_github(repository=REPO + "\u0430"), "pypi")]
     yield "none", []
 
 
 def _gitlab_cases() -> Iterator[tuple[str, dict[str, str | None], list[tuple[dict[str, Any], str]], str]]:
-    base = dict(gitlab_claims(project_path="Example/convert-poetry2uv", environment="pypi"))
-    exact = _gitlab(namespace="Example")
+    base = dict(gitlab_claims(project_path=f"{OWNER.capitalize()}/{REPO}", environment="pypi"))
+    exact = _gitlab(namespace=OWNER.capitalize())
     yield "gitlab exact", {}, [(exact, "pypi")], "pypi"
-    yield "gitlab namespace case", {}, [(_gitlab(namespace="example"), "pypi")], "pypi"
+    yield "gitlab namespace case", {}, [(_gitlab(namespace=OWNER), "pypi")], "pypi"
     yield "gitlab environment case", {"environment": "PyPI"}, [(exact, "pypi")], "pypi"
     yield "gitlab no environment", {"environment": None}, [(exact, "pypi")], "pypi"
-    yield "gitlab any environment", {"environment": "Release"}, [(_gitlab(namespace="Example", environment=""), "pypi")], "pypi"
-    yield "gitlab included pipeline", {}, [(_gitlab(namespace="Example", workflow="ci/publish.yml"), "pypi")], "pypi"
-    yield "gitlab pipeline case", {}, [(_gitlab(namespace="Example", workflow=".GitLab-ci.yml"), "pypi")], "pypi"
-    yield "gitlab other project", {}, [(_gitlab(namespace="Example", project="other"), "pypi")], "pypi"
+    yield "gitlab any environment", {"environment": "Release"}, [(_gitlab(namespace=OWNER.capitalize(), environment=""), "pypi")], "pypi"
+    yield "gitlab included pipeline", {}, [(_gitlab(namespace=OWNER.capitalize(), workflow="ci/publish.yml"), "pypi")], "pypi"
+    yield "gitlab pipeline case", {}, [(_gitlab(namespace=OWNER.capitalize(), workflow=".GitLab-ci.yml"), "pypi")], "pypi"
+    yield "gitlab other project", {}, [(_gitlab(namespace=OWNER.capitalize(), project="other"), "pypi")], "pypi"
     yield "gitlab other namespace", {}, [(_gitlab(namespace="someone"), "pypi")], "pypi"
-    yield "gitlab sub of another project", {"sub": "project_path:Example/other:ref_type:tag:ref:v1.0.0"}, [(exact, "pypi")], "pypi"
+    yield "gitlab sub of another project", {"sub": f"project_path:{OWNER.capitalize()}/other:ref_type:tag:ref:v1.0.0"}, [(exact, "pypi")], "pypi"
     yield "gitlab empty sub part", {"sub": "project_path::x"}, [(exact, "pypi")], "pypi"
-    yield "gitlab ci_config_ref_uri at another ref", {"ci_config_ref_uri": "gitlab.com/Example/convert-poetry2uv//.gitlab-ci.yml@refs/heads/main"}, [(exact, "pypi")], "pypi"  # fmt: skip
+    yield "gitlab ci_config_ref_uri at another ref", {"ci_config_ref_uri": f"gitlab.com/{OWNER.capitalize()}/{REPO}//.gitlab-ci.yml@refs/heads/main"}, [(exact, "pypi")], "pypi"  # fmt: skip
     yield "gitlab no ref_path", {"ref_path": None}, [(exact, "pypi")], "pypi"
     yield "gitlab empty sha", {"sha": ""}, [(exact, "pypi")], "pypi"
     yield "gitlab on TestPyPI only", {}, [(exact, "testpypi")], "pypi"
     yield "gitlab audience testpypi", {"aud": "testpypi"}, [(exact, "testpypi")], "testpypi"
     self_managed = "https://gitlab.example.org"
     sm = dict(base, iss=self_managed, ci_config_ref_uri=base["ci_config_ref_uri"].replace("gitlab.com", "gitlab.example.org"))
-    yield "gitlab self-managed", {k: sm[k] for k in ("iss", "ci_config_ref_uri")}, [(_gitlab(namespace="Example", issuer=self_managed), "pypi")], "pypi"  # fmt: skip
-    yield "gitlab.com token, self-managed publisher", {}, [(_gitlab(namespace="Example", issuer=self_managed), "pypi")], "pypi"  # fmt: skip
+    yield "gitlab self-managed", {k: sm[k] for k in ("iss", "ci_config_ref_uri")}, [(_gitlab(namespace=OWNER.capitalize(), issuer=self_managed), "pypi")], "pypi"  # fmt: skip
+    yield "gitlab.com token, self-managed publisher", {}, [(_gitlab(namespace=OWNER.capitalize(), issuer=self_managed), "pypi")], "pypi"  # fmt: skip
     yield "gitlab token, github publisher", {}, [(_github(), "pypi")], "pypi"
 
 
@@ -222,17 +221,23 @@ def _apply(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[s
 
 def _outcome(claims: Mapping[str, str], registrations: list[tuple[dict[str, Any], str]], index: str) -> dict[str, Any]:
     registry = Registry.of(
-        *(Registration(_stored(p), "convert-poetry2uv", Index(i)) for p, i in registrations)
+        *(Registration(_stored(p), PROJECT, Index(i)) for p, i in registrations)
     )
     result = exchange(claims, registry, Index(index))
     if isinstance(result, MintResult):
         return {"ok": True, "publisher": _typed(result.publisher)}
     assert isinstance(result, ExchangeError)
+    # Structured, not the printed description: the reason's text by name and the values in it.
+    reason = None
+    if result.reason is not None:
+        text, values = result.reason
+        reason = {"text": messages.name_of(text), "fields": values}
     return {
         "ok": False,
         "slug": str(result.slug),
         "code": result.code,
-        "description": result.description,
+        "text": messages.name_of(result.text) if result.text else None,
+        "reason": reason,
         "causes": list(result.causes),
     }
 
@@ -252,7 +257,7 @@ def exchange_vectors() -> list[dict[str, Any]]:
                     "expect": _outcome(claims, registrations, index),
                 }
             )
-    gl_base = dict(gitlab_claims(project_path="Example/convert-poetry2uv", environment="pypi"))
+    gl_base = dict(gitlab_claims(project_path=f"{OWNER.capitalize()}/{REPO}", environment="pypi"))
     for name, changes, registrations, index in _gitlab_cases():
         claims = _apply(gl_base, changes)
         vectors.append(
@@ -267,75 +272,14 @@ def exchange_vectors() -> list[dict[str, Any]]:
     return vectors
 
 
-# --- names ------------------------------------------------------------------------------------
-
-
-def _strip(value: str) -> str:
-    return value.strip()
-
-
-def non_ascii(value: str) -> list[dict[str, Any]]:
-    """Each non-ASCII character (by code point index), with the ASCII it imitates if known."""
-    return [
-        {"at": i, "char": f"U+{ord(c):04X}", "looks_like": configure_data.CONFUSABLES.get(c)}
-        for i, c in enumerate(value)
-        if ord(c) > 127
-    ]
-
-
-def _form_workflow(workflow: str) -> dict[str, str]:
-    try:
-        return {"stored": GitHubPublisher("o", "r", "1", workflow).workflow_filename}
-    except ValueError as exc:
-        return {"error": str(exc)}
-
-
-def name_warnings(fields: Mapping[str, str]) -> list[str]:
-    """What the configurator warns about, as codes (`code` or `code:field`), from the model's rules."""
-    found: list[str] = []
-    for field in ("owner", "repository", "project", "dist", "workflow", "environment", "testenvironment"):
-        value = fields.get(field, "")
-        if value != _strip(value):
-            found.append(f"space:{field}")
-        if any(ord(c) > 127 for c in value):
-            found.append(f"non-ascii:{field}")
-    project, dist = fields.get("project", ""), fields.get("dist", "")
-    try:
-        canonicalize_name(project, validate=True)
-    except InvalidName:
-        found.append("project-invalid")
-    if dist:
-        try:
-            canonicalize_name(dist, validate=True)
-        except InvalidName:
-            found.append("dist-invalid")
-        if canonicalize_name(dist) != canonicalize_name(project):
-            found.append("dist-name-differs")
-        elif dist != project:
-            found.append("dist-name-spelling")
-    if project and canonicalize_name(project) != project:
-        found.append("project-not-normalized")
-    workflow = _form_workflow(fields.get("workflow", ""))
-    if "error" in workflow:
-        found.append("workflow-form-error")
-    elif workflow["stored"] != fields.get("workflow"):
-        found.append("workflow-stripped")
-    for field in ("environment", "testenvironment"):
-        env = fields.get(field, "")
-        if env and GitHubPublisher("o", "r", "1", "w.yml", env).environment != env:
-            found.append(f"environment-lowercased:{field}")
-    if fields.get("owner") and not GITHUB_OWNER.match(fields["owner"]):
-        found.append("owner-invalid")
-    if fields.get("repository") and not GITHUB_REPO.match(fields["repository"]):
-        found.append("repository-invalid")
-    return sorted(found)
+# --- names ---------------------------------------------------------------------------------
 
 
 _SAMPLE_FIELDS = {
-    "owner": "example",
-    "repository": "convert-poetry2uv",
-    "project": "convert-poetry2uv",
-    "dist": "convert-poetry2uv",
+    "owner": OWNER,
+    "repository": REPO,
+    "project": PROJECT,
+    "dist": PROJECT,
     "workflow": "publish.yml",
     "environment": "pypi",
     "testenvironment": "testpypi",
@@ -344,12 +288,12 @@ _SAMPLE_FIELDS = {
 
 def _field_variants() -> Iterator[tuple[str, dict[str, str]]]:
     yield "sample", {}
-    yield "project with underscore, dist with dash", {"project": "convert_poetry2uv"}
+    yield "project with underscore, dist with dash", {"project": PROJECT.replace("-", "_")}
     yield "dist spelled differently", {"dist": "Convert.Poetry2UV"}
     yield "dist another name", {"dist": "poetry-to-uv"}
-    yield "project with a space", {"project": "convert poetry2uv"}
-    yield "project ending in a dash", {"project": "convert-"}
-    yield "project with a trailing space", {"project": "convert-poetry2uv "}
+    yield "project with a space", {"project": PROJECT.replace("-", " ", 1)}
+    yield "project ending in a dash", {"project": PROJECT.split("-")[0] + "-"}
+    yield "project with a trailing space", {"project": PROJECT + " "}
     yield "project with Cyrillic o", {"project": "c\u043envert-poetry2uv"}
     yield "project with long s", {"project": "\u017fample"}
     yield "project with Kelvin sign", {"project": "\u212aelvin"}
@@ -368,14 +312,14 @@ def _field_variants() -> Iterator[tuple[str, dict[str, str]]]:
     yield "environment with space", {"environment": "pypi "}
     yield "test environment TestPyPI", {"testenvironment": "TestPyPI"}
     yield "environment empty", {"environment": ""}
-    yield "owner with a slash", {"owner": "example/convert-poetry2uv"}
-    yield "owner starting with a dash", {"owner": "-example"}
-    yield "owner Example", {"owner": "Example"}
-    yield "owner with full-width letters", {"owner": "\uff45xample"}
-    yield "repository URL", {"repository": "https://github.com/example/convert-poetry2uv"}
-    yield "repository with .git", {"repository": "convert-poetry2uv.git"}
-    yield "repository with en dash", {"repository": "convert\u2013poetry2uv"}
-    yield "repository with underscore", {"repository": "convert_poetry2uv"}
+    yield "owner with a slash", {"owner": f"{OWNER}/{REPO}"}
+    yield "owner starting with a dash", {"owner": "-" + OWNER}
+    yield "owner Example", {"owner": OWNER.capitalize()}
+    yield "owner with full-width letters", {"owner": chr(ord(OWNER[0]) + 0xFEE0) + OWNER[1:]}
+    yield "repository URL", {"repository": f"https://github.com/{OWNER}/{REPO}"}
+    yield "repository with .git", {"repository": REPO + ".git"}
+    yield "repository with en dash", {"repository": REPO.replace("-", "\u2013", 1)}
+    yield "repository with underscore", {"repository": REPO.replace("-", "_")}
 
 
 def names_vectors() -> list[dict[str, Any]]:
@@ -395,10 +339,10 @@ def names_vectors() -> list[dict[str, Any]]:
                 "expect": {
                     "canonical": canonicalize_name(project),
                     "valid": valid,
-                    "workflow": _form_workflow(fields["workflow"]),
+                    "workflow": names.stored_workflow(fields["workflow"]),
                     "environment": GitHubPublisher("o", "r", "1", "w.yml", fields["environment"]).environment,
-                    "non_ascii": {k: non_ascii(v) for k, v in fields.items() if non_ascii(v)},
-                    "warnings": name_warnings(fields),
+                    "non_ascii": {k: names.non_ascii(v) for k, v in fields.items() if names.non_ascii(v)},
+                    "warnings": names.findings(fields),
                 },
             }
         )

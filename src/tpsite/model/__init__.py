@@ -3,6 +3,12 @@
 Claims (what a CI job's OIDC token says) -> `exchange` (is there a matching publisher on
 this index?) -> `upload` (may this token upload this file?). Every message is verbatim
 from the source that emits it; see `messages` for the citations.
+
+GitHub and GitLab stand side by side at each layer: reading the file (`workflow` / `pipeline`),
+the job's claims (`github_claims` / `gitlab_job_claims`), the stored publisher
+(`GitHubPublisher` / `GitLabPublisher`), its matching (`matching.find_github` / `find_gitlab`)
+and the form that registers it (`pending_publisher_form` / `gitlab_pending_publisher_form`, one
+`PublisherForm` type). `jobs` says which jobs publish and where; `names` checks typed names.
 """
 
 from __future__ import annotations
@@ -16,15 +22,17 @@ from tpsite.model.claims import (
     client_warnings,
     github_claims,
     gitlab_claims,
+    gitlab_job_claims,
 )
 from tpsite.model.exchange import diagnose, exchange
-from tpsite.model.form import PendingPublisherForm, RefusedJob, pending_publisher_form
+from tpsite.model.form import PublisherForm, gitlab_pending_publisher_form, pending_publisher_form
 from tpsite.model.indexes import Index
 from tpsite.model.outcomes import (
     ClientError,
     ClientWarning,
     ExchangeError,
     MintResult,
+    RefusedJob,
     UploadAccepted,
     UploadError,
 )
@@ -62,7 +70,7 @@ __all__ = [
     "GitLabPublisher",
     "Index",
     "MintResult",
-    "PendingPublisherForm",
+    "PublisherForm",
     "Publisher",
     "RefusedJob",
     "Registration",
@@ -79,6 +87,8 @@ __all__ = [
     "exchange",
     "github_claims",
     "gitlab_claims",
+    "gitlab_job_claims",
+    "gitlab_pending_publisher_form",
     "pending_publisher_form",
     "upload",
     "UploadSkipped",

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tpsite.model import messages, workflow
-from tpsite.model.outcomes import ClientError, ClientWarning
+from tpsite.model import messages, pipeline, workflow
+from tpsite.model.indexes import Index
+from tpsite.model.outcomes import ClientError, ClientWarning, RefusedJob
 from tpsite.model.publishers import GITHUB_ISSUER, GITLAB_ISSUER
 from tpsite.model.slugs import Slug
 
@@ -237,6 +238,36 @@ def gitlab_claims(
     if environment is not None:
         claims["environment"] = environment
     return claims
+
+
+def gitlab_job_claims(
+    parsed_pipeline: Mapping[str, Any],
+    *,
+    job_id: str,
+    project_path: str,
+    index: Index,
+    ci_config_path: str = ".gitlab-ci.yml",
+    ref_path: str = "refs/tags/v1.0.0",
+) -> dict[str, str]:
+    """Claims of the token `job_id` of a pipeline gets for `index` (RefusedJob if the clients find none).
+
+    The twin of `github_claims` for a GitLab job: `parsed_pipeline` is the top-level pipeline
+    file, saved at `ci_config_path` in the project `project_path`.
+    """
+    job = pipeline.job(parsed_pipeline, job_id)
+    variable = pipeline.id_token_variable(index.audience)
+    audience = pipeline.id_token_audience(job, index.audience)
+    if audience is None:
+        raise RefusedJob(f"{job_id}: no id_tokens entry {variable}; twine and uv look for that variable")
+    if audience != index.audience:
+        raise RefusedJob(f"{job_id}: {variable} has aud {audience!r}, {index.site_name} expects {index.audience!r}")
+    return gitlab_claims(
+        project_path=project_path,
+        ref_path=ref_path,
+        ci_config_path=ci_config_path,
+        environment=pipeline.environment(job),
+        audience=audience,
+    )
 
 
 def client_warnings(claims: Claims) -> tuple[ClientWarning, ...]:

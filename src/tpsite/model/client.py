@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tpsite.model.jobs import action_steps
 from tpsite.model.outcomes import UploadError
-
-PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 
 
 @dataclass(frozen=True)
@@ -26,9 +25,8 @@ class UploadSkipped:
 def action_skips_existing(job: Mapping[str, Any]) -> bool:
     """Does the job's publish action run twine with --skip-existing? Any `skip-existing` other than
     "false" (any case) does; the input defaults to false (twine-upload.sh:123-126, 81e9d93)."""
-    for step in job.get("steps") or []:
-        if str(step.get("uses", "")).split("@")[0] == PUBLISH_ACTION:
-            return str((step.get("with") or {}).get("skip-existing", "false")).lower() != "false"
+    for step in action_steps(job):
+        return str((step.get("with") or {}).get("skip-existing", "false")).lower() != "false"
     return False
 
 

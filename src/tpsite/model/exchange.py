@@ -44,7 +44,7 @@ _SERVICES = {
 
 
 def _error(slug: Slug, code: str, text: messages.Text, causes: tuple[str, ...] = ()) -> ExchangeError:
-    return ExchangeError(slug, code, text.template, text.citation, causes)
+    return ExchangeError(slug, code, text.template, text.citation, causes, text=text)
 
 
 def _service(claims: Mapping[str, str], registry: Registry) -> str | None:
@@ -135,11 +135,20 @@ def exchange(
                 text.template,
                 text.citation,
                 diagnose(claims, registry, index),
+                text=text,
             )
         description = messages.NO_CORRESPONDING_PUBLISHER.format(reason=exc.reason)
         causes = diagnose(claims, registry, index) if exc.slug == Slug.INVALID_PUBLISHER else ()
         source = f"{messages.NO_CORRESPONDING_PUBLISHER.citation} + {exc.text.source}"
-        return ExchangeError(exc.slug, "invalid-publisher", description, source, causes)
+        return ExchangeError(
+            exc.slug,
+            "invalid-publisher",
+            description,
+            source,
+            causes,
+            text=messages.NO_CORRESPONDING_PUBLISHER,
+            reason=(exc.text, exc.fields),
+        )
 
     projects = state.projects_of(index, found.publisher)
     env = claims.get("environment")

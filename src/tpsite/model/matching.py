@@ -25,7 +25,7 @@ class InvalidPublisher(Exception):
     """warehouse's InvalidPublisherError: becomes `invalid-publisher` ({reason})."""
 
     def __init__(self, text: Text, slug: Slug, **fields: Any) -> None:
-        self.text, self.slug = text, slug
+        self.text, self.slug, self.fields = text, slug, fields
         self.reason = text.format(**fields)
         super().__init__(self.reason)
 

@@ -301,3 +301,12 @@ GH_WARNING_ANNOTATION = Text(
 def annotation(text: Text, msg: str) -> str:
     """The one-line workflow command the action prints (newlines become %0A)."""
     return text.format(msg=msg.replace("\n", "%0A"))
+
+
+# Every text above by its name: what the browser tools read (tpsite.export) and how vectors name
+# a reason.
+TEXTS: dict[str, Text] = {name: value for name, value in globals().items() if isinstance(value, Text)}
+
+
+def name_of(text: Text) -> str:
+    return next(name for name, value in TEXTS.items() if value is text)

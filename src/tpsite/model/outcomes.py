@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tpsite.model import messages
 from tpsite.model.indexes import Index
 from tpsite.model.publishers import Publisher, Registry
 from tpsite.model.slugs import Slug
+
+
+class RefusedJob(ValueError):
+    """The job would not get a token PyPI accepts, so no form values can make it work."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class ExchangeError:
     # Why no publisher matched, as far as the registry tells (e.g. "environment-mismatch").
     causes: tuple[str, ...] = ()
     status: int = 422
+    # The description as data: its text, and for invalid-publisher the `({reason})`'s text and the
+    # values filled into it (what the browser's port is compared on, not the printed bytes).
+    text: messages.Text | None = None
+    reason: tuple[messages.Text, dict[str, Any]] | None = None
 
     @property
     def body(self) -> dict[str, object]:

@@ -3,7 +3,7 @@
 // Pure functions (no DOM).
 
 import { canonicalize, isValidName } from "./names.js";
-import { pyStrip } from "./warehouse.js";
+import { strip } from "./warehouse.js";
 
 /** A YAML scalar for a name: plain when safe, else double-quoted (JSON strings are valid YAML). */
 export function yamlScalar(value) {
@@ -39,7 +39,7 @@ export function templateIndexes(template, sample) {
  * The workflow with the reader's names. template: the embedded snippet; sample: the names it
  * uses (tp-data.sample); opts: {project, pypi, testpypi, pypiEnvironment, testpypiEnvironment}.
  */
-export function renderWorkflow(template, sample, opts) {
+export function renderWorkflow(template, sample, opts, model) {
   let lines = template.replace(/\n+$/, "").split("\n");
   const drop = [];
   if (!opts.testpypi) drop.push(sample.jobs.testpypi);
@@ -51,7 +51,7 @@ export function renderWorkflow(template, sample, opts) {
     lines = [...lines.slice(0, range[0]), ...lines.slice(range[1])];
   }
   while (lines.length && lines[lines.length - 1] === "") lines.pop();
-  const project = isValidName(pyStrip(opts.project || "")) ? canonicalize(pyStrip(opts.project)) : sample.project;
+  const project = isValidName(strip(opts.project || "", model), model) ? canonicalize(strip(opts.project, model)) : sample.project;
   for (const [key, host] of [["testpypi", "test.pypi.org"], ["pypi", "pypi.org"]]) {
     const range = jobRange(lines, sample.jobs[key]);
     if (!range) continue;
@@ -72,23 +72,17 @@ export function renderWorkflow(template, sample, opts) {
  * What to type into "Add a new pending publisher" on each chosen index:
  * [{index, site, url, fields: [[label, value]]}] (labels as PyPI's form shows them).
  */
-export function publisherForms(indexes, opts) {
+export function publisherForms(model, opts) {
   const out = [];
   for (const key of ["pypi", "testpypi"]) {
     if (!opts[key]) continue;
-    const idx = indexes[key];
+    const idx = model.indexes[key];
     const env = key === "pypi" ? opts.pypiEnvironment : opts.testpypiEnvironment;
     out.push({
       index: key,
       site: idx.site,
       url: idx.pending,
-      fields: [
-        [`${idx.site} Project Name`, opts.project ?? ""],
-        ["Owner", opts.owner ?? ""],
-        ["Repository name", opts.repository ?? ""],
-        ["Workflow name", pyStrip(opts.workflow ?? "")],
-        ["Environment name", env ?? ""],
-      ],
+      fields: [[`${idx.site} Project Name`, opts.project ?? ""], ...model.labels.github.map((label, i) => [label, [opts.owner ?? "", opts.repository ?? "", strip(opts.workflow ?? "", model), env ?? ""][i]])],
     });
   }
   return out;

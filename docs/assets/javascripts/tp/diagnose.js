@@ -2,53 +2,9 @@
 // how a typed publisher differs, and the likely causes. Pure functions (no DOM).
 
 import { cleanLog, flatten, parseClaims, detectIndex, detectTool } from "./parse.js";
-import { exchange, storedPublisher, githubWorkflowFilename, gitlabWorkflowFilepath, GITHUB_ISSUER, GITLAB_ISSUER } from "./warehouse.js";
+import { exchange, storedPublisher, githubWorkflowFilename, gitlabWorkflowFilepath } from "./warehouse.js";
 
-// How much a match fragment says. Most fragments name one error (strong). Some are text that
-// clients print *around* other errors (a wrapper, or a parent message whose parenthesis names
-// a more specific entry): medium. Warnings and generic wrappers that accompany any failure: weak.
-const WEIGHT = { strong: 3, medium: 2, weak: 1 };
-const FRAGMENT_WEIGHT = {
-  "password-secret-empty": {
-    "You're seeing this because the action wasn't given the inputs needed to": "weak",
-    "double-check your secret configuration and variable": "weak",
-  },
-  "twine-trusted-publishing-failure": {
-    TrustedPublishingFailure: "weak",
-    "The token request failed; the index server gave the following reasons": "weak",
-  },
-  "uv-failed-to-obtain-token": { "Failed to obtain token for trusted publishing": "weak" },
-  "uv-missing-credentials": {
-    "Note: Neither credentials nor keyring are configured, and there was an error fetching the trusted publishing token.": "weak",
-    "error: Trusted publishing failed": "weak",
-    "Caused by: Missing credentials for": "medium",
-  },
-  "invalid-publisher": {
-    "valid token, but no corresponding publisher": "medium",
-    "`invalid-publisher`": "medium",
-    '"code":"invalid-publisher"': "medium",
-  },
-  "id-token-permission-missing": {
-    "OpenID Connect token retrieval failed": "medium",
-    "OIDC token retrieval failed": "medium",
-  },
-  "bad-request-no-details": { "HTTPError: 400 Bad Request from": "weak" },
-  "oidc-token-not-valid-for-project": { "403 Invalid API Token:": "medium" },
-  "reusable-workflow-warning": {
-    "Potential workflow misconfiguration": "weak",
-    "The claims in this token suggest that the calling workflow is a reusable workflow.": "weak",
-    "Reusable workflows are **not currently supported** by PyPI's Trusted Publishing": "weak",
-  },
-  "file-already-exists": { "#file-name-reuse for more information": "medium" },
-  "sub-claim-check-failed": { "Check failed for required claim": "medium", "Check failed for optional claim": "medium" },
-  "missing-dists": { "InvalidDistribution: Unknown distribution format:": "medium" },
-  "pending-publisher-project-creation-failed": { "is too similar to an existing project": "medium" },
-};
 const PHASE_ORDER = ["token", "exchange", "upload", "after"];
-
-function weightOf(slug, fragment) {
-  return WEIGHT[(FRAGMENT_WEIGHT[slug] || {})[fragment] || "strong"];
-}
 
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 const compiled = new WeakMap();
@@ -57,7 +13,7 @@ const compiled = new WeakMap();
 function anyFragment(entries) {
   let re = compiled.get(entries);
   if (!re) {
-    const sources = entries.flatMap((e) => e.match.map((m) => m.trim().replace(ESCAPE, "\\$&").replace(/\s+/g, "\\s+")));
+    const sources = entries.flatMap((e) => e.match.map((m) => m.text.trim().replace(ESCAPE, "\\$&").replace(/\s+/g, "\\s+")));
     re = new RegExp(sources.join("|"), "g");
     compiled.set(entries, re);
   }
@@ -70,11 +26,13 @@ const MARGIN = 2000;
 
 /**
  * The gallery entries whose match fragments occur in the (cleaned) log, best first.
- * entries: [{slug, phase, match: [...]}]. Returns [{slug, weight, fragment, at, excerpt}].
+ * gallery: {weights, entries: [{slug, phase, match: [{text, weight}]}]} (assets/data/gallery.json).
+ * Returns [{slug, weight, fragment, at, excerpt}].
  * One pass of a combined expression finds where fragments occur; each fragment is then looked
  * for in the whitespace-folded text around those places only, so a 10 MB log costs one scan.
  */
-export function identify(text, entries) {
+export function identify(text, gallery) {
+  const entries = gallery.entries;
   const re = anyFragment(entries);
   const windows = [];
   let m;
@@ -91,12 +49,12 @@ export function identify(text, entries) {
   const hits = [];
   for (const entry of entries) {
     let best = null;
-    for (const raw of entry.match) {
+    for (const { text: raw, weight } of entry.match) {
       const fragment = flatten(raw.trim());
       for (const w of flats) {
         const i = w.flat.lastIndexOf(fragment);
         if (i === -1) continue;
-        const hit = { slug: entry.slug, phase: entry.phase, weight: weightOf(entry.slug, raw), fragment: raw, length: fragment.length, at: w.offset + i, excerpt: excerpt(w.flat, i, fragment.length) };
+        const hit = { slug: entry.slug, phase: entry.phase, weight: gallery.weights[weight], fragment: raw, length: fragment.length, at: w.offset + i, excerpt: excerpt(w.flat, i, fragment.length) };
         if (!best || hit.weight > best.weight || (hit.weight === best.weight && (hit.length > best.length || (hit.length === best.length && hit.at > best.at)))) best = hit;
       }
     }
@@ -193,11 +151,11 @@ const GL_FIELDS = [
   ["environment", "Environment name"],
 ];
 
-function fillClaims(parsed, platform, index) {
+function fillClaims(parsed, platform, index, model) {
   // A dump shows only some claims; every real token has the others. Fill them with values that
   // pass the checks they take part in, so the comparison is about the fields the reader typed.
   const c = { ...parsed.claims };
-  if (!c.iss) c.iss = platform === "gitlab" ? GITLAB_ISSUER : GITHUB_ISSUER;
+  if (!c.iss) c.iss = model.issuers[platform];
   if (!c.aud) c.aud = index;
   if (!("jti" in c)) c.jti = "jti-from-the-token";
   if (!("sha" in c)) c.sha = "0000000000000000000000000000000000000000";
@@ -218,7 +176,7 @@ function fillClaims(parsed, platform, index) {
  * or GitLab {namespace, project, pipeline, environment, index}.
  * Returns {outcome, rows: [{field, label, typed, needed, status, note}], formError, unknown: [...]}.
  */
-export function comparePublisher(parsed, typed, logIndex, texts) {
+export function comparePublisher(parsed, typed, logIndex, model) {
   const platform = typed.kind;
   const expected = expectedPublisher(parsed);
   const index = logIndex || typed.index;
@@ -226,7 +184,7 @@ export function comparePublisher(parsed, typed, logIndex, texts) {
   const unknown = [];
   let stored;
   if (platform === "gitlab") {
-    stored = storedPublisher({ kind: "gitlab", namespace: typed.namespace, project: typed.project, workflow_filepath: typed.pipeline, environment: typed.environment });
+    stored = storedPublisher({ kind: "gitlab", namespace: typed.namespace, project: typed.project, workflow_filepath: typed.pipeline, environment: typed.environment }, model);
   } else {
     stored = storedPublisher({
       kind: "github",
@@ -235,11 +193,11 @@ export function comparePublisher(parsed, typed, logIndex, texts) {
       owner_id: typed.ownerId || parsed.claims.repository_owner_id || "",
       workflow_filename: typed.workflow,
       environment: typed.environment,
-    });
+    }, model);
   }
   if (stored.error) return { outcome: null, rows, formError: stored.error, unknown };
-  const claims = fillClaims(parsed, platform, index);
-  const outcome = exchange(claims, [{ publisher: stored, index: typed.index }], index, texts);
+  const claims = fillClaims(parsed, platform, index, model);
+  const outcome = exchange(claims, [{ publisher: stored, index: typed.index }], index, model);
   const causes = new Set(outcome.ok ? [] : outcome.causes);
   const fields = platform === "gitlab" ? GL_FIELDS : GH_FIELDS;
   for (const [field, label] of fields) {
@@ -378,18 +336,18 @@ export function rankCauses(entry, ctx) {
 }
 
 /**
- * The whole diagnosis of a paste. data: the page's tp-data. Never throws on bad input.
+ * The whole diagnosis of a paste. gallery: assets/data/gallery.json. Never throws on bad input.
  * Returns {empty, notes, matches: [{slug, title, headline, fragment, excerpt}], claims, expected,
  * facts, index, tool, platform, causes}.
  */
-export function diagnoseLog(raw, data) {
+export function diagnoseLog(raw, gallery) {
   const { text, notes } = cleanLog(raw);
   if (!/\S/.test(text)) return { empty: true, notes, matches: [], claims: null, expected: null, facts: [], index: { index: null, evidence: null }, tool: null, platform: null, causes: [] };
   const parsed = parseClaims(text);
   const index = detectIndex(text, parsed);
   const { tool, platform } = detectTool(text, parsed);
-  const bySlug = new Map(data.entries.map((e) => [e.slug, e]));
-  const hits = identify(text, data.entries);
+  const bySlug = new Map(gallery.entries.map((e) => [e.slug, e]));
+  const hits = identify(text, gallery);
   const matches = hits.map((h) => {
     const e = bySlug.get(h.slug);
     return { slug: h.slug, title: e.title, headline: e.headline, phase: e.phase, fragment: h.fragment, weight: h.weight, excerpt: h.excerpt };

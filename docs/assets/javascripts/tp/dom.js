@@ -35,10 +35,43 @@ export function errorUrl(slug, anchor) {
   return new URL(`errors/${encodeURIComponent(slug)}/${anchor ? "#" + encodeURIComponent(anchor) : ""}`, SITE_ROOT).href;
 }
 
-/** The page's embedded data (<div id="tp-data" hidden data-json="...">). */
-export function pageData() {
-  const node = document.getElementById("tp-data");
-  return node ? JSON.parse(node.dataset.json) : null;
+const loaded = new Map();
+
+/** A data file the model exports (assets/data/<name>.json), fetched once per page load. */
+export function data(name) {
+  if (!loaded.has(name)) {
+    loaded.set(
+      name,
+      fetch(siteUrl(`assets/data/${name}.json`)).then((response) => {
+        if (!response.ok) throw new Error(`${name}.json: HTTP ${response.status}`);
+        return response.json();
+      }),
+    );
+  }
+  return loaded.get(name);
+}
+
+/**
+ * Start a tool once per page view: find its form (id `rootId`), run `start(root)` (which may wait
+ * for data), then remove the "needs JavaScript" note, enable the controls and mark the form ready
+ * (`data-ready`, what the tests wait for). Instant navigation brings the form back without
+ * reloading this module, hence the mark. A failure is shown in the form, not thrown.
+ */
+export function mountTool(rootId, start) {
+  onEveryPage(async () => {
+    const root = document.getElementById(rootId);
+    if (!root || root.dataset.mounting) return;
+    root.dataset.mounting = "1";
+    try {
+      await start(root);
+    } catch (error) {
+      root.prepend(h("p", { className: "tp-error", role: "alert", text: `This tool could not start: ${error && error.message ? error.message : error}. Reload the page to try again.` }));
+      return;
+    }
+    root.querySelector("#tp-js-missing")?.remove();
+    for (const node of root.querySelectorAll("[disabled]")) node.disabled = false;
+    root.dataset.ready = "1";
+  });
 }
 
 /** A button that copies `value` (a string or a function returning one) to the clipboard. */

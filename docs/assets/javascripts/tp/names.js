@@ -1,28 +1,21 @@
 // Checks on the names a reader types: PEP 503 normalisation, PEP 508 validity, PyPI's publisher
-// form rules, look-alike characters. Pure functions; tests/data/vectors/names.json (from the
-// Python model and packaging) checks them.
+// form rules, look-alike characters (model: src/tpsite/model/names.py). The patterns and tables
+// come from the model's export (assets/data/model.json); tests/data/vectors/names.json checks them.
 
-import { pyStrip, storedPublisher } from "./warehouse.js";
+import { strip, storedPublisher } from "./warehouse.js";
 
-/** packaging.utils.canonicalize_name (PEP 503). */
+/** packaging.utils.canonicalize_name (PEP 503: runs of "-", "_", "." become "-", lower case). */
 export function canonicalize(name) {
-  return name.toLowerCase().replace(/[_.]/g, "-").replace(/-{2,}/g, "-");
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
-// packaging's _validate_regex (re.IGNORECASE | re.ASCII), full match.
-const VALID_NAME = /^(?:[a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$/i;
-
-/** packaging.utils.canonicalize_name(name, validate=True) does not raise (PEP 508 names). */
-export function isValidName(name) {
-  return VALID_NAME.test(name);
+/** A PEP 508 project name (model.patterns.project, matched ignoring case). */
+export function isValidName(name, model) {
+  return new RegExp(model.patterns.project, "i").test(name);
 }
-
-// PyPI's GitHub form (warehouse/oidc/forms/github.py); not part of the Python model.
-const GITHUB_OWNER = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-const GITHUB_REPO = /^[a-zA-Z0-9\-_.]+$/;
 
 /** Non-ASCII characters by code-point index, with the ASCII character each imitates if known. */
-export function nonAscii(value, confusables = {}) {
+export function nonAscii(value, confusables) {
   const found = [];
   let i = 0;
   for (const ch of value) {
@@ -57,13 +50,14 @@ function describeChar(c) {
  * Everything worth telling about the typed names. fields: {owner, repository, project, dist,
  * workflow, environment, testenvironment}. Returns [{code, field, level: "error"|"warning"|"info", message}].
  */
-export function nameWarnings(fields, confusables = {}) {
+export function nameWarnings(fields, model) {
+  const confusables = model.confusables;
   const out = [];
   const add = (code, field, level, message) => out.push({ code, field, level, message });
   const get = (k) => (typeof fields[k] === "string" ? fields[k] : "");
   for (const field of Object.keys(LABELS)) {
     const value = get(field);
-    if (value !== pyStrip(value)) {
+    if (value !== strip(value, model)) {
       const what = field === "workflow" ? "PyPI removes them from the workflow name" : "they become part of the name and it will not match";
       add("space", field, field === "workflow" ? "warning" : "error", `${LABELS[field]} starts or ends with spaces: ${what}.`);
     }
@@ -74,11 +68,11 @@ export function nameWarnings(fields, confusables = {}) {
   }
   const project = get("project");
   const dist = get("dist");
-  if (!isValidName(project)) {
+  if (!isValidName(project, model)) {
     add("project-invalid", "project", "error", project ? `“${project}” is not a valid project name: use ASCII letters, digits, “.”, “_” and “-”, starting and ending with a letter or digit (PEP 508).` : "Enter the project name PyPI will know the package by.");
   }
   if (dist) {
-    if (!isValidName(dist)) add("dist-invalid", "dist", "error", `“${dist}” is not a valid distribution name (PEP 508): the build will refuse it.`);
+    if (!isValidName(dist, model)) add("dist-invalid", "dist", "error", `“${dist}” is not a valid distribution name (PEP 508): the build will refuse it.`);
     if (canonicalize(dist) !== canonicalize(project)) {
       add("dist-name-differs", "dist", "error", `The name in pyproject.toml normalises to “${canonicalize(dist)}”, the PyPI project name to “${canonicalize(project)}”. They must be the same project: the upload fails with “Non-user identities cannot create new projects” (new project) or “OIDC scoped token is not valid for project” (existing one).`);
     } else if (dist !== project) {
@@ -89,11 +83,11 @@ export function nameWarnings(fields, confusables = {}) {
     add("project-not-normalized", "project", "info", `PyPI compares project names normalised: “${project}” is “${canonicalize(project)}”. A new project is created under the spelling typed into the pending publisher.`);
   }
   const workflow = get("workflow");
-  const stored = storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: workflow, environment: "" });
+  const stored = storedPublisher({ kind: "github", owner: "o", repository: "r", owner_id: "1", workflow_filename: workflow, environment: "" }, model);
   if (stored.error) {
     let hint = "";
     if (workflow.includes("/")) hint = ` Type only the file name: “${workflow.split("/").pop()}”.`;
-    else if (!/\.ya?ml$/i.test(pyStrip(workflow))) hint = " Add the extension the file has in .github/workflows/ (.yml or .yaml).";
+    else if (!/\.ya?ml$/i.test(strip(workflow, model))) hint = " Add the extension the file has in .github/workflows/ (.yml or .yaml).";
     else hint = " The extension must be lower case, as GitHub and PyPI compare it exactly.";
     add("workflow-form-error", "workflow", "error", `PyPI's form answers: “${stored.error}”.${hint}`);
   } else if (stored.workflow_filename !== workflow) {
@@ -106,16 +100,17 @@ export function nameWarnings(fields, confusables = {}) {
     }
   }
   const owner = get("owner");
-  if (owner && !GITHUB_OWNER.test(owner)) {
+  if (owner && !new RegExp(model.patterns.owner).test(owner)) {
     const hint = owner.includes("/") ? ` Type the owner alone (“${owner.split("/")[0]}”) and the repository in its own field.` : "";
     add("owner-invalid", "owner", "error", `“${owner}” is not a GitHub user or organization name (letters, digits and “-”, not starting with “-”).${hint}`);
   }
   const repository = get("repository");
-  if (repository && !GITHUB_REPO.test(repository)) {
+  const validRepository = new RegExp(model.patterns.repository).test(repository);
+  if (repository && !validRepository) {
     const hint = repository.includes("/") ? ` Type only the name after the owner: “${repository.replace(/\/+$/, "").split("/").pop()}”.` : "";
     add("repository-invalid", "repository", "error", `“${repository}” is not a GitHub repository name (letters, digits, “.”, “_” and “-”).${hint}`);
   }
-  if (repository.endsWith(".git") && GITHUB_REPO.test(repository)) {
+  if (repository.endsWith(".git") && validRepository) {
     add("repository-dot-git", "repository", "warning", `“${repository}” ends in “.git”, which is part of the clone URL, not of the name GitHub puts in the token.`);
   }
   return out;
@@ -125,7 +120,6 @@ export function nameWarnings(fields, confusables = {}) {
 export function warningCodes(warnings) {
   const perField = new Set(["space", "non-ascii", "environment-lowercased"]);
   return warnings
-    .filter((w) => w.code !== "repository-dot-git")
     .map((w) => (perField.has(w.code) ? `${w.code}:${w.field}` : w.code))
     .sort();
 }

@@ -2,7 +2,7 @@
 
 import { nameWarnings } from "./names.js";
 import { renderWorkflow, publisherForms, templateIndexes } from "./configure.js";
-import { h, pageData, copyButton, onEveryPage } from "./dom.js";
+import { h, data, copyButton, mountTool } from "./dom.js";
 
 const FIELDS = ["owner", "repository", "project", "dist", "workflow", "environment", "testenvironment"];
 
@@ -27,12 +27,12 @@ function renderWarnings(root, warnings) {
   }
 }
 
-function run(root, out, data) {
+function run(root, out, model, conf) {
   const state = read(root);
-  const sample = data.sample;
-  const warnings = nameWarnings(state.fields, data.confusables);
+  const sample = conf.sample;
+  const warnings = nameWarnings(state.fields, model);
   renderWarnings(root, warnings);
-  const workflow = data.workflows.find((w) => w.file === state.tool) || data.workflows[0];
+  const workflow = conf.workflows.find((w) => w.file === state.tool) || conf.workflows[0];
   const has = templateIndexes(workflow.text, sample);
   const chosen = { pypi: state.pypi && has.pypi, testpypi: state.testpypi && has.testpypi };
   const nodes = [];
@@ -64,7 +64,7 @@ function run(root, out, data) {
   }
   let text;
   try {
-    text = renderWorkflow(workflow.text, sample, opts);
+    text = renderWorkflow(workflow.text, sample, opts, model);
   } catch (error) {
     nodes.push(h("p", { className: "tp-error", text: `The workflow could not be generated: ${error.message}` }));
     out.replaceChildren(...nodes);
@@ -76,7 +76,7 @@ function run(root, out, data) {
     h("p", {}, "Save it as ", h("code", { text: path }), " in ", h("code", { text: `${opts.owner}/${opts.repository}` }), ". ", copyButton(() => text, "Copy the workflow")),
     h("pre", { className: "tp-output" }, h("code", { id: "tp-workflow-text", tabindex: "0", "aria-labelledby": "tp-workflow-heading", text })),
   );
-  const forms = publisherForms(data.indexes, opts);
+  const forms = publisherForms(model, opts);
   nodes.push(h("h2", { className: "tp-h", id: "tp-forms-heading", text: "PyPI's publisher form" }));
   nodes.push(h("p", { text: "For a new project, open “Add a new pending publisher” (your account → Publishing, GitHub tab) and type these values. For an existing project, use the project's own Publishing settings: the same values without the project name." }));
   for (const form of forms) {
@@ -98,15 +98,11 @@ function run(root, out, data) {
   out.replaceChildren(...nodes);
 }
 
-function init() {
-  const root = document.getElementById("tp-configure");
-  if (!root || root.dataset.ready) return;
-  const data = pageData();
-  if (!data) return;
-  root.dataset.ready = "1";
+mountTool("tp-configure", async (root) => {
+  const [model, conf] = await Promise.all([data("model"), data("configure")]);
   const out = document.getElementById("tp-config-result");
   const select = root.querySelector('[name="tp-tool"]');
-  select.replaceChildren(...data.workflows.map((w) => h("option", { value: w.file, text: w.label })));
+  select.replaceChildren(...conf.workflows.map((w) => h("option", { value: w.file, text: w.label })));
   let runs = 0;
   let last = null;
   const update = () => {
@@ -116,7 +112,7 @@ function init() {
     if (state === last) return;
     last = state;
     try {
-      run(root, out, data);
+      run(root, out, model, conf);
     } catch (error) {
       out.replaceChildren(h("p", { className: "tp-error", text: `Something went wrong: ${error.message}` }));
     }
@@ -126,9 +122,5 @@ function init() {
     input.addEventListener("input", update);
     input.addEventListener("change", update);
   }
-  root.querySelector("#tp-js-missing")?.remove();
-  for (const node of root.querySelectorAll("[disabled]")) node.disabled = false;
   update();
-}
-
-onEveryPage(init);
+});

@@ -1,7 +1,7 @@
 // The diagnose page: wires the form to diagnose.js and renders the answer (textContent only).
 
 import { diagnoseLog, comparePublisher } from "./diagnose.js";
-import { h, errorUrl, siteUrl, pageData, copyButton, onEveryPage } from "./dom.js";
+import { h, errorUrl, siteUrl, data, copyButton, mountTool } from "./dom.js";
 
 const LIKELIHOOD = { likely: "Likely", possible: "Possible", check: "Check", unlikely: "Unlikely" };
 const TOOL = { "gh-action-pypi-publish": "gh-action-pypi-publish", uv: "uv publish", twine: "twine", other: "another publishing tool" };
@@ -126,12 +126,12 @@ function renderClaims(result) {
 
 const STATUS = { same: "matches", differs: "differs", unknown: "not in the log", assumed: "assumed the same" };
 
-function renderComparison(result, typed, data) {
+function renderComparison(result, typed, model) {
   if (!typed) {
     return section("Compare with your publisher", h("p", { text: "Type the values of the publisher you registered on PyPI (above, under “Compare with your publisher”) to see which one differs." }));
   }
   if (!result.claims) return section("Compare with your publisher", h("p", { text: "The log has no claims to compare your publisher with." }));
-  const cmp = comparePublisher(result.claims, typed, result.index.index, data.texts);
+  const cmp = comparePublisher(result.claims, typed, result.index.index, model);
   if (cmp.formError) return section("Compare with your publisher", h("p", { className: "tp-error" }, "PyPI's form would refuse these values: ", h("q", { text: cmp.formError })));
   const rows = cmp.rows.map((r) => [
     r.label,
@@ -154,7 +154,7 @@ function renderSummary(result) {
   return parts.length ? h("p", { className: "tp-summary", text: parts.join(" · ") }) : null;
 }
 
-function render(out, result, typed, data) {
+function render(out, result, typed, model) {
   const nodes = [];
   for (const note of result.notes) nodes.push(h("p", { className: "tp-note", role: "note", text: note.detail, "data-note": note.code }));
   if (result.empty) {
@@ -164,17 +164,12 @@ function render(out, result, typed, data) {
     if (result.matches.length) nodes.push(renderMatches(result), renderCauses(result));
     else nodes.push(section("What it is", h("p", { className: "tp-verdict", text: "No error from the gallery was found in this paste." }), h("p", {}, "Browse the ", h("a", { href: siteUrl("errors/"), text: "error gallery" }), " or paste more of the log.")));
     nodes.push(renderClaims(result));
-    nodes.push(renderComparison(result, typed, data));
+    nodes.push(renderComparison(result, typed, model));
   }
   out.replaceChildren(...nodes.flat().filter(Boolean));
 }
 
-function init() {
-  const root = document.getElementById("tp-diagnose");
-  if (!root || root.dataset.ready) return;
-  const data = pageData();
-  if (!data) return;
-  root.dataset.ready = "1";
+mountTool("tp-diagnose", (root) => {
   const log = root.querySelector("#tp-log");
   const out = document.getElementById("tp-result");
   const file = root.querySelector("#tp-file");
@@ -199,7 +194,7 @@ function init() {
   };
 
   let shown = null;
-  const run = (force = true) => {
+  const run = async (force = true) => {
     clearTimeout(timer);
     const raw = big ?? log.value;
     const typed = typedPublisher(root);
@@ -210,8 +205,10 @@ function init() {
     shown = key;
     out.setAttribute("aria-busy", "true");
     try {
-      if (cache.raw !== raw) cache = { raw, result: diagnoseLog(raw, data) };
-      render(out, cache.result, typed, data);
+      // The gallery and the model's tables are fetched on the first diagnosis, not with the page.
+      const [model, gallery] = await Promise.all([data("model"), data("gallery")]);
+      if (cache.raw !== raw) cache = { raw, result: diagnoseLog(raw, gallery) };
+      render(out, cache.result, typed, model);
     } catch (error) {
       out.replaceChildren(h("p", { className: "tp-error", "data-note": "failed", text: `The diagnosis failed: ${error && error.message ? error.message : error}. Please report it with the log.` }));
     }
@@ -267,9 +264,5 @@ function init() {
     reader.onerror = () => out.replaceChildren(h("p", { className: "tp-error", text: "The file could not be read." }));
     reader.readAsText(chosen);
   });
-  root.querySelector("#tp-js-missing")?.remove();
-  for (const node of root.querySelectorAll("[disabled]")) node.disabled = false;
   if (log.value) run();
-}
-
-onEveryPage(init);
+});

@@ -2,91 +2,36 @@
 // the exchange of one token against the publishers the reader typed, and why none matched.
 // Pure functions; tests/data/vectors/exchange.json (generated from the model) checks every branch.
 
-export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
-export const GITLAB_ISSUER = "https://gitlab.com";
-const SERVICES = {
-  [GITHUB_ISSUER]: "github",
-  [GITLAB_ISSUER]: "gitlab",
-  "https://accounts.google.com": "google",
-  "https://platform.activestate.com/api/v1/oauth/oidc": "activestate",
-};
+// PyPI's publisher matching, rule for rule as the site's Python model (src/tpsite/model/) has it:
+// the exchange of one token against the publishers the reader typed, and why none matched.
+// Pure functions. Every text, issuer and character class comes from the model's export
+// (assets/data/model.json, written by `python -m tpsite.export`); tests/data/vectors/exchange.json
+// (generated from the model) checks every branch.
+
 const EXTENSIONS = [".yml", ".yaml"];
 
-// The texts of src/tpsite/model/messages.py; the page passes the embedded copy (tp-data).
-export const TEXTS = {
-  lookup: "Publisher with matching claims was not found",
-  noPublisher: "valid token, but no corresponding publisher ({reason})",
-  missingClaim: "Missing claim {claim_name!r}",
-  requiredCheck: "Check failed for required claim {claim_name!r}",
-  optionalCheck: "Check failed for optional claim {claim_name!r}",
-  githubNoFilename: "Could not job extract workflow filename from OIDC claims",
-  gitlabNoFilepath: "Could not extract workflow filename from OIDC claims",
-  jobWorkflowRefEmpty: "The job_workflow_ref claim is empty",
-  refAndShaEmpty: "The ref and sha claims are empty",
-  jobWorkflowRefMismatch: "The job_workflow_ref claim does not match, expecting one of {expected!r}, got {signed_claim!r}",
-  pullRequestTarget: "Publishing from a workflow invoked via 'pull_request_target' is not supported.",
-  ciConfigRefUriEmpty: "The ci_config_ref_uri claim is empty",
-  refPathAndShaEmpty: "The ref_path and sha claims are empty",
-  ciConfigRefUriMismatch: "The ci_config_ref_uri claim does not match, expecting one of {expected!r}, got {signed_claim!r}",
-  malformedJwt: "malformed JWT",
-  unknownIssuer: "unknown trusted publishing issuer",
-  invalidToken: "malformed or invalid token",
-};
-
-// Python's str.isspace() characters (str.strip() without arguments removes these).
-const PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
-
-/** Python's `str.strip()`. */
-export function pyStrip(s) {
+/** Python's `str.strip()`, with the characters Python counts as whitespace (model.whitespace). */
+export function strip(s, model) {
+  const ws = model.whitespace;
   let a = 0;
   let b = s.length;
-  while (a < b && PY_SPACE.includes(s[a])) a++;
-  while (b > a && PY_SPACE.includes(s[b - 1])) b--;
+  while (a < b && ws.includes(s[a])) a++;
+  while (b > a && ws.includes(s[b - 1])) b--;
   return s.slice(a, b);
 }
 
-/** Python's `str.isspace()`. */
-export function pyIsSpace(s) {
-  return s.length > 0 && [...s].every((c) => PY_SPACE.includes(c));
+function isBlank(s, model) {
+  return s.length > 0 && strip(s, model) === "";
 }
 
-/** Python's `repr()` of a str. */
-export function pyRepr(s) {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0);
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += "\\" + quote;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + cp.toString(16).padStart(2, "0");
-    else if (cp >= 0x80 && /[\p{C}\p{Z}]/u.test(ch) && ch !== " ") {
-      if (cp < 0x100) out += "\\x" + cp.toString(16).padStart(2, "0");
-      else if (cp < 0x10000) out += "\\u" + cp.toString(16).padStart(4, "0");
-      else out += "\\U" + cp.toString(16).padStart(8, "0");
-    } else out += ch;
-  }
-  return out + quote;
-}
-
-function byCodePoint(a, b) {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
-    if (d) return d;
-  }
-  return x.length - y.length;
-}
-
-/** A model `Text.format`: `{name}` and `{name!r}` (a str, or a list of str). */
+/** A model text with its `{name}` / `{name!r}` fields filled in, for display (quoted as Python would
+ * for plain names; the tests compare the structured result, not these bytes). */
 export function format(template, fields) {
+  const quote = (v) => `'${v}'`;
   return template.replace(/\{(\w+)(!r)?\}/g, (_, name, r) => {
     const v = fields[name];
     if (!r) return String(v);
-    return Array.isArray(v) ? "[" + v.map(pyRepr).join(", ") + "]" : pyRepr(String(v));
+    return Array.isArray(v) ? "[" + v.map(quote).join(", ") + "]" : quote(String(v));
   });
 }
 
@@ -125,9 +70,9 @@ export function gitlabWorkflowFilepath(uri) {
  * GitHub: {kind: "github", owner, repository, owner_id, workflow_filename, environment}
  * GitLab: {kind: "gitlab", namespace, project, workflow_filepath, environment, issuer_url}
  */
-export function storedPublisher(p) {
+export function storedPublisher(p, model) {
   if (p.kind === "gitlab") {
-    const filepath = pyStrip(p.workflow_filepath ?? ".gitlab-ci.yml");
+    const filepath = strip(p.workflow_filepath ?? ".gitlab-ci.yml", model);
     const env = p.environment || "";
     if (!endsWithExtension(filepath, 0)) return { error: "Top-level pipeline file path must end with .yml or .yaml" };
     if (filepath.startsWith("/") || filepath.endsWith("/")) return { error: "Top-level pipeline file path cannot start or end with /" };
@@ -136,11 +81,11 @@ export function storedPublisher(p) {
       namespace: p.namespace,
       project: p.project,
       workflow_filepath: filepath,
-      environment: pyIsSpace(env) ? "" : env,
-      issuer_url: p.issuer_url || GITLAB_ISSUER,
+      environment: isBlank(env, model) ? "" : env,
+      issuer_url: p.issuer_url || model.issuers.gitlab,
     };
   }
-  const workflow = pyStrip(p.workflow_filename);
+  const workflow = strip(p.workflow_filename, model);
   if (!endsWithExtension(workflow, 0)) return { error: "Workflow name must end with .yml or .yaml" };
   if (workflow.includes("/")) return { error: "Workflow filename must be a filename only, without directories" };
   return {
@@ -170,7 +115,7 @@ class Invalid {
 const isNone = (v) => v === undefined || v === null;
 
 function require_(claims, names, T) {
-  for (const name of names) if (isNone(claims[name])) throw new Invalid(T.missingClaim, "missing-claim", { claim_name: name });
+  for (const name of names) if (isNone(claims[name])) throw new Invalid(T.MISSING_CLAIM, "missing-claim", { claim_name: name });
 }
 
 function mostSpecific(publishers, environment, foldCase) {
@@ -183,7 +128,7 @@ function mostSpecific(publishers, environment, foldCase) {
 }
 
 function checkRef(template, slug, groundTruth, signed, refs) {
-  const expected = [...new Set(refs.filter((r) => r).map((r) => `${groundTruth}@${r}`))].sort(byCodePoint);
+  const expected = [...new Set(refs.filter((r) => r).map((r) => `${groundTruth}@${r}`))];
   if (!expected.includes(signed)) throw new Invalid(template, slug, { expected, signed_claim: signed });
 }
 
@@ -197,30 +142,30 @@ function findGithub(claims, publishers, T) {
   require_(claims, ["repository", "repository_owner", "repository_owner_id", "job_workflow_ref", "jti", "event_name", "ref", "sha"], T);
   const [owner, name] = split1(claims.repository, "/", false);
   const filename = githubWorkflowFilename(claims.job_workflow_ref);
-  if (!filename) throw new Invalid(T.githubNoFilename, "invalid-publisher");
+  if (!filename) throw new Invalid(T.GITHUB_NO_WORKFLOW_FILENAME, "invalid-publisher");
   const rows = publishers.filter(
     (p) => p.repository === name && p.owner === owner && p.owner_id === claims.repository_owner_id && p.workflow_filename === filename,
   );
   const publisher = mostSpecific(rows, claims.environment, true);
-  if (!publisher) throw new Invalid(T.lookup, "invalid-publisher");
-  const failed = (claim) => new Invalid(T.requiredCheck, claim === "sub" ? "sub-claim-check-failed" : "claim-check-failed", { claim_name: claim });
+  if (!publisher) throw new Invalid(T.LOOKUP_FAILED, "invalid-publisher");
+  const failed = (claim) => new Invalid(T.REQUIRED_CLAIM_CHECK_FAILED, claim === "sub" ? "sub-claim-check-failed" : "claim-check-failed", { claim_name: claim });
   if (claims.repository.toLowerCase() !== `${publisher.owner}/${publisher.repository}`.toLowerCase()) throw failed("repository");
   if (claims.repository_owner !== publisher.owner) throw failed("repository_owner");
   if (claims.repository_owner_id !== publisher.owner_id) throw failed("repository_owner_id");
-  if (!claims.job_workflow_ref) throw new Invalid(T.jobWorkflowRefEmpty, "invalid-publisher");
-  if (!(claims.ref || claims.sha)) throw new Invalid(T.refAndShaEmpty, "invalid-publisher");
+  if (!claims.job_workflow_ref) throw new Invalid(T.JOB_WORKFLOW_REF_EMPTY, "invalid-publisher");
+  if (!(claims.ref || claims.sha)) throw new Invalid(T.REF_AND_SHA_EMPTY, "invalid-publisher");
   checkRef(
-    T.jobWorkflowRefMismatch,
+    T.JOB_WORKFLOW_REF_MISMATCH,
     "job-workflow-ref-mismatch",
     `${publisher.owner}/${publisher.repository}/.github/workflows/${publisher.workflow_filename}`,
     claims.job_workflow_ref,
     [claims.ref, claims.sha],
   );
-  if (claims.event_name === "pull_request_target") throw new Invalid(T.pullRequestTarget, "pull-request-target-not-supported");
+  if (claims.event_name === "pull_request_target") throw new Invalid(T.PULL_REQUEST_TARGET, "pull-request-target-not-supported");
   if (publisher.environment) {
     const env = claims.environment;
     if (!env || env.toLowerCase() !== publisher.environment.toLowerCase()) {
-      throw new Invalid(T.optionalCheck, "claim-check-failed", { claim_name: "environment" });
+      throw new Invalid(T.OPTIONAL_CLAIM_CHECK_FAILED, "claim-check-failed", { claim_name: "environment" });
     }
   }
   return publisher;
@@ -230,7 +175,7 @@ function findGitlab(claims, publishers, T) {
   require_(claims, ["sub", "project_path", "ci_config_ref_uri", "jti", "ref_path", "sha"], T);
   const [namespace, project] = split1(claims.project_path, "/", true);
   const filepath = gitlabWorkflowFilepath(claims.ci_config_ref_uri);
-  if (!filepath) throw new Invalid(T.gitlabNoFilepath, "invalid-publisher");
+  if (!filepath) throw new Invalid(T.GITLAB_NO_WORKFLOW_FILEPATH, "invalid-publisher");
   const rows = publishers.filter(
     (p) =>
       p.namespace.toLowerCase() === namespace.toLowerCase() &&
@@ -239,19 +184,19 @@ function findGitlab(claims, publishers, T) {
       p.issuer_url === claims.iss,
   );
   const publisher = mostSpecific(rows, claims.environment, false);
-  if (!publisher) throw new Invalid(T.lookup, "invalid-publisher");
-  const failed = (claim) => new Invalid(T.requiredCheck, "claim-check-failed", { claim_name: claim });
+  if (!publisher) throw new Invalid(T.LOOKUP_FAILED, "invalid-publisher");
+  const failed = (claim) => new Invalid(T.REQUIRED_CLAIM_CHECK_FAILED, "claim-check-failed", { claim_name: claim });
   const projectPath = `${publisher.namespace}/${publisher.project}`;
   const parts = claims.sub.split(":");
   if (parts.length < 2 || !(parts[0] && parts[1])) throw failed("sub");
   if (`${parts[0]}:${parts[1]}`.toLowerCase() !== `project_path:${projectPath}`.toLowerCase()) throw failed("sub");
   if (claims.project_path.toLowerCase() !== projectPath.toLowerCase()) throw failed("project_path");
-  if (!claims.ci_config_ref_uri) throw new Invalid(T.ciConfigRefUriEmpty, "invalid-publisher");
-  if (!(claims.ref_path && claims.sha)) throw new Invalid(T.refPathAndShaEmpty, "invalid-publisher");
+  if (!claims.ci_config_ref_uri) throw new Invalid(T.CI_CONFIG_REF_URI_EMPTY, "invalid-publisher");
+  if (!(claims.ref_path && claims.sha)) throw new Invalid(T.REF_PATH_AND_SHA_EMPTY, "invalid-publisher");
   const domain = publisher.issuer_url.replace(/^https:\/\//, "");
-  checkRef(T.ciConfigRefUriMismatch, "ci-config-ref-uri-mismatch", `${domain}/${projectPath}//${publisher.workflow_filepath}`, claims.ci_config_ref_uri, [claims.ref_path, claims.sha]);
+  checkRef(T.CI_CONFIG_REF_URI_MISMATCH, "ci-config-ref-uri-mismatch", `${domain}/${projectPath}//${publisher.workflow_filepath}`, claims.ci_config_ref_uri, [claims.ref_path, claims.sha]);
   if (publisher.environment && claims.environment !== publisher.environment) {
-    throw new Invalid(T.optionalCheck, "claim-check-failed", { claim_name: "environment" });
+    throw new Invalid(T.OPTIONAL_CLAIM_CHECK_FAILED, "claim-check-failed", { claim_name: "environment" });
   }
   return publisher;
 }
@@ -301,17 +246,26 @@ export function diagnose(claims, registrations, index) {
 /**
  * What `index` answers to a token with these claims, given normal (non-pending) registrations
  * [{publisher (stored form), index}] (model: exchange.exchange).
- * {ok: true, publisher} or {ok: false, slug, code, description, causes}.
+ * {ok: true, publisher} or {ok: false, slug, code, text, reason: {text, fields} | null, description, causes};
+ * `text` and `reason.text` name model texts (model.texts).
  */
-export function exchange(claims, registrations, index, texts = TEXTS) {
-  const T = { ...TEXTS, ...texts };
-  const err = (slug, code, description, causes = []) => ({ ok: false, slug, code, description, causes });
-  if (!claims.iss) return err("malformed-jwt", "invalid-payload", T.malformedJwt);
-  let service = SERVICES[claims.iss];
+export function exchange(claims, registrations, index, model) {
+  const T = Object.fromEntries(Object.keys(model.texts).map((k) => [k, k]));
+  const err = (slug, code, text, causes = [], reason = null) => ({
+    ok: false,
+    slug,
+    code,
+    text,
+    reason,
+    description: reason ? format(model.texts[text], { reason: format(model.texts[reason.text], reason.fields) }) : text ? model.texts[text] : "",
+    causes,
+  });
+  if (!claims.iss) return err("malformed-jwt", "invalid-payload", T.MALFORMED_JWT);
+  let service = model.services[claims.iss];
   if (!service && registrations.some((r) => r.publisher.kind === "gitlab" && r.publisher.issuer_url === claims.iss)) service = "gitlab";
-  if (!service) return err("unknown-issuer", "invalid-payload", T.unknownIssuer);
-  if (claims.aud !== index) return err("invalid-token", "invalid-token", T.invalidToken);
-  if (service !== "github" && service !== "gitlab") return err("not-modelled", "", `${service} publishers are not modelled`);
+  if (!service) return err("unknown-issuer", "invalid-payload", T.UNKNOWN_ISSUER);
+  if (claims.aud !== index) return err("invalid-token", "invalid-token", T.MALFORMED_OR_INVALID_TOKEN);
+  if (service !== "github" && service !== "gitlab") return { ok: false, slug: "not-modelled", code: "", text: null, reason: null, description: `${service} publishers are not modelled`, causes: [] };
   const rows = new Map();
   for (const r of registrations) if (r.index === index && !rows.has(identity(r.publisher))) rows.set(identity(r.publisher), r);
   const publishers = [...rows.values()].map((r) => r.publisher).filter((p) => p.kind === service);
@@ -320,9 +274,8 @@ export function exchange(claims, registrations, index, texts = TEXTS) {
     return { ok: true, publisher: found };
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
-    if (e.slug === "not-modelled") return err("not-modelled", "", e.fields.reason);
-    const description = format(T.noPublisher, { reason: format(e.template, e.fields) });
+    if (e.slug === "not-modelled") return { ok: false, slug: "not-modelled", code: "", text: null, reason: null, description: e.fields.reason, causes: [] };
     const causes = e.slug === "invalid-publisher" ? diagnose(claims, registrations, index) : [];
-    return err(e.slug, "invalid-publisher", description, causes);
+    return err(e.slug, "invalid-publisher", T.NO_CORRESPONDING_PUBLISHER, causes, { text: e.template, fields: e.fields });
   }
 }

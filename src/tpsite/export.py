@@ -1,0 +1,155 @@
+"""The data the in-browser tools read, written from the Python side to docs/assets/data/.
+
+The browser keeps only code that must run there; every text, table and rule value it needs comes
+from here, so nothing is typed twice:
+
+- model.json: the model's texts by name, the issuers, the indexes, the publisher form's labels,
+  PyPI's name patterns, what str.strip() removes, the look-alike table (Diagnose, Configure);
+- gallery.json: every error page's headline, match fragments and causes (Diagnose);
+- configure.json: the build tools' tested workflows as a reader copies them, and the sample's
+  names the configurator replaces (Configure).
+
+    python -m tpsite.export --write   # regenerate docs/assets/data/*.json
+    python -m tpsite.export --check   # exit 1 if a committed file is stale (a test runs this)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from tpsite import gallery, snippets
+from tpsite.model import Index, messages, names
+from tpsite.model.form import LABELS
+from tpsite.model.publishers import ACTIVESTATE_ISSUER, GITHUB_ISSUER, GITLAB_ISSUER, GOOGLE_ISSUER
+from tpsite.paths import DOCS, SNIPPETS
+from tpsite.sample import SAMPLE
+
+OUT = DOCS / "assets" / "data"
+
+# `### Title { #cause-id }` on an error page.
+_CAUSE = re.compile(r"^###\s+(?P<title>.*?)\s*\{\s*#(?P<id>cause-[-a-z0-9]+)\s*\}\s*$")
+# Material's annotation markers, as whole comment lines or trailing comments.
+_MARKER_LINE = re.compile(r"^\s*#\s*\(\d+\)!\s*$")
+_MARKER_TAIL = re.compile(r"\s+#\s*\(\d+\)!")
+
+# The configurator's build tools: a tested workflow under snippets/workflows/ each (the canonical
+# one first). Files not listed (monorepo, cibuildwheel, on-release) are shapes, not build tools.
+BUILD_TOOLS = {
+    "publish.yml": "uv (uv build), with TestPyPI and a signed GitHub Release",
+    "publish-uv.yml": "uv (uv build and uv publish)",
+    "publish-build.yml": "python -m build (setuptools)",
+    "publish-hatch.yml": "Hatch",
+    "publish-pdm.yml": "PDM",
+    "publish-poetry.yml": "Poetry",
+    "publish-flit.yml": "Flit",
+}
+
+
+def causes(path: Any) -> list[dict[str, str]]:
+    """The `cause-*` sections of an error page, in page order."""
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _CAUSE.match(line)
+        if match:
+            found.append({"id": match["id"], "title": match["title"]})
+    return found
+
+
+def copyable(text: str) -> str:
+    """A snippet as a reader copies it: section and annotation markers removed."""
+    lines = [line for line in snippets.without_markers(text).splitlines() if not _MARKER_LINE.match(line)]
+    return "\n".join(_MARKER_TAIL.sub("", line) for line in lines) + "\n"
+
+
+def workflow_snippets() -> list[dict[str, str]]:
+    """The build tools' tested workflows in menu order: file, label, text as a reader copies it."""
+    folder = SNIPPETS / "workflows"
+    return [
+        {"file": name, "label": label, "text": copyable((folder / name).read_text(encoding="utf-8"))}
+        for name, label in BUILD_TOOLS.items()
+    ]
+
+
+def model_data() -> dict[str, Any]:
+    return {
+        "texts": {name: text.template for name, text in messages.TEXTS.items()},
+        # OIDC_ISSUER_SERVICE_NAMES (warehouse/oidc/utils.py:39-44).
+        "services": {GITHUB_ISSUER: "github", GITLAB_ISSUER: "gitlab", GOOGLE_ISSUER: "google", ACTIVESTATE_ISSUER: "activestate"},
+        "issuers": {"github": GITHUB_ISSUER, "gitlab": GITLAB_ISSUER},
+        "indexes": {
+            i.value: {"site": i.site_name, "host": i.host, "audience": i.audience, "upload": i.upload_url, "pending": i.pending_publishers_url}
+            for i in Index
+        },
+        "labels": LABELS,
+        "patterns": {
+            "owner": names.GITHUB_OWNER.pattern,
+            "repository": names.GITHUB_REPO.pattern,
+            "project": names.PROJECT_NAME.pattern,  # case-insensitive
+        },
+        "whitespace": names.whitespace(),
+        "confusables": names.CONFUSABLES,
+    }
+
+
+def gallery_data() -> dict[str, Any]:
+    return {
+        "phases": gallery.PHASES,
+        "weights": gallery.WEIGHTS,
+        "entries": [
+            {
+                "slug": e.slug,
+                "title": e.title,
+                "headline": e.headline,
+                "phase": e.phase,
+                "match": [{"text": m.text, "weight": m.weight} for m in e.match],
+                "causes": causes(e.path),
+            }
+            for e in gallery.entries()
+        ],
+    }
+
+
+def configure_data() -> dict[str, Any]:
+    return {
+        "workflows": workflow_snippets(),
+        "sample": {
+            "owner": SAMPLE.repository.owner,
+            "repository": SAMPLE.repository.name,
+            "project": SAMPLE.project,
+            "workflow": SAMPLE.workflow_file,
+            "jobs": {index.value: job for index, job in SAMPLE.jobs.items()},
+        },
+    }
+
+
+def render() -> dict[str, str]:
+    """File name -> contents, exactly as --write writes them."""
+    dump = lambda data: json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True) + "\n"  # noqa: E731
+    return {"model.json": dump(model_data()), "gallery.json": dump(gallery_data()), "configure.json": dump(configure_data())}
+
+
+def stale() -> list[str]:
+    """Data files whose committed contents differ from what the Python side computes now."""
+    return [n for n, text in render().items() if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != text]
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--write"]:
+        OUT.mkdir(parents=True, exist_ok=True)
+        for name, text in render().items():
+            (OUT / name).write_text(text, encoding="utf-8")
+        print(f"wrote {', '.join(render())} to docs/assets/data/")
+        return 0
+    if argv == ["--check"]:
+        names_ = stale()
+        print(f"stale: {', '.join(names_)}; run `uv run python -m tpsite.export --write`" if names_ else "up to date")
+        return 1 if names_ else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
