@@ -34,7 +34,7 @@ def test_requests_to_other_hosts_are_stopped_and_recorded(chromium: Any, base_ur
              fetch("http://example.invalid/font.woff2"),
              fetch("https://127.0.0.2/other"),
              fetch("data:text/plain,inline"),
-             fetch("search/search_index.json"),
+             fetch("sitemap.xml"),
            ])"""
     )
     context.close()

@@ -29,8 +29,6 @@ from tpsite.sample import SAMPLE
 
 OUT = DOCS / "assets" / "data"
 
-# `### Title { #cause-id }` on an error page.
-_CAUSE = re.compile(r"^###\s+(?P<title>.*?)\s*\{\s*#(?P<id>cause-[-a-z0-9]+)\s*\}\s*$")
 # Material's annotation markers, as whole comment lines or trailing comments.
 _MARKER_LINE = re.compile(r"^\s*#\s*\(\d+\)!\s*$")
 _MARKER_TAIL = re.compile(r"\s+#\s*\(\d+\)!")
@@ -46,16 +44,6 @@ BUILD_TOOLS = {
     "publish-poetry.yml": "Poetry",
     "publish-flit.yml": "Flit",
 }
-
-
-def causes(path: Any) -> list[dict[str, str]]:
-    """The `cause-*` sections of an error page, in page order."""
-    found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = _CAUSE.match(line)
-        if match:
-            found.append({"id": match["id"], "title": match["title"]})
-    return found
 
 
 def copyable(text: str) -> str:
@@ -105,7 +93,7 @@ def gallery_data() -> dict[str, Any]:
                 "headline": e.headline,
                 "phase": e.phase,
                 "match": [{"text": m.text, "weight": m.weight} for m in e.match],
-                "causes": causes(e.path),
+                "causes": [{"id": c.id, "title": c.title} for c in e.causes],
             }
             for e in gallery.entries()
         ],

@@ -1,9 +1,17 @@
-"""The error gallery: one page per real error message, described by its front matter."""
+"""The error gallery: one page per real error message, described by its front matter.
+
+Front matter: title, description, phase, headline (the message verbatim), emitted_by, match
+(fragments that identify the message in a log, with an optional weight), and `causes`: for each
+`### Title { #cause-… }` heading of the page, in page order, the source lines that make it
+possible (`owner/repo@commit:path#Lnn`); the public threads that established it are in the tally
+(tpsite.threads), the messages the page answers in the inventory (tpsite.inventory).
+"""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.utils.meta import get_data
@@ -41,6 +49,48 @@ def _fragment(item: object, page: str) -> Fragment:
     raise ValueError(f"{page}: match entry {item!r} is neither a string nor {{text, weight}}")
 
 
+# `### Title { #cause-id }` on an error page.
+_CAUSE = re.compile(r"^###\s+(?P<title>.*?)\s*\{\s*#(?P<id>cause-[-a-z0-9]+)\s*\}\s*$")
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    title: str  # as the heading shows it (Markdown)
+    sources: tuple[str, ...] = ()
+    signals: tuple[dict[str, object], ...] = ()
+
+
+def cause_headings(path: Path) -> list[tuple[str, str]]:
+    """(id, title) of the `cause-*` headings of a page, in page order (outside code fences)."""
+    found, fenced = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _CAUSE.match(line)
+        if match:
+            found.append((match["id"], match["title"]))
+    return found
+
+
+def _causes(path: Path, meta: dict[str, object]) -> tuple[Cause, ...]:
+    declared = meta.get("causes") or {}
+    if not isinstance(declared, dict):
+        raise ValueError(f"{path.name}: `causes` must map cause ids to their sources")
+    found = []
+    for cause_id, title in cause_headings(path):
+        info = declared.get(cause_id) or {}
+        found.append(
+            Cause(
+                cause_id,
+                title,
+                tuple(str(s) for s in info.get("sources", [])),
+                tuple(info.get("signals", [])),
+            )
+        )
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Entry:
     slug: str
@@ -51,6 +101,8 @@ class Entry:
     emitted_by: str
     match: tuple[Fragment, ...]
     path: Path
+    causes: tuple[Cause, ...] = field(default=())
+    declared_causes: tuple[str, ...] = field(default=())  # the ids the front matter describes
 
 
 def front_matter(path: Path) -> dict[str, object]:
@@ -70,10 +122,20 @@ def _front_matter(path: Path, mtime_ns: int) -> dict[str, object]:
     return data
 
 
+def entry(slug: str) -> Entry:
+    return next(e for e in entries() if e.slug == slug)
+
+
 def entries(folder: Path = ERRORS) -> list[Entry]:
-    """Every error page, in phase order then by title."""
+    """Every error page, in phase order then by title (read again only when a page changed)."""
+    pages = sorted(folder.glob("*.md"))
+    return list(_entries(folder, tuple((p.name, p.stat().st_mtime_ns) for p in pages)))
+
+
+@functools.lru_cache(maxsize=8)
+def _entries(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[Entry, ...]:
     found = []
-    for path in sorted(folder.glob("*.md")):
+    for path in (folder / name for name, _ in stamp):
         if path.name == "index.md":
             continue
         meta = front_matter(path)
@@ -92,7 +154,9 @@ def entries(folder: Path = ERRORS) -> list[Entry]:
                 emitted_by=str(meta["emitted_by"]),
                 match=tuple(_fragment(m, path.name) for m in meta["match"]),  # type: ignore[union-attr]
                 path=path,
+                causes=_causes(path, meta),
+                declared_causes=tuple(meta.get("causes") or {}),  # type: ignore[arg-type]
             )
         )
     order = list(PHASES)
-    return sorted(found, key=lambda e: (order.index(e.phase), e.title.lower()))
+    return tuple(sorted(found, key=lambda e: (order.index(e.phase), e.title.lower())))

@@ -12,7 +12,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from tpsite import from_snippets, gallery, pitfalls, publish, variants
+from tpsite import error_page, from_snippets, gallery, pitfalls, publish, variants
 from tpsite.model import Index, PublisherForm
 from tpsite.sample import SAMPLE
 
@@ -107,16 +107,15 @@ def error_index_markdown() -> str:
     return "\n".join(parts)
 
 
-def headline_box(meta: dict[str, Any]) -> str:
-    """An error page's headline, verbatim, at the top of the page (and of its search entry)."""
-    text = "\n".join(f"    {line}" for line in str(meta["headline"]).splitlines())
-    return f'!!! failure "The message"\n\n    ```text\n{text}\n    ```'
-
-
 def define_env(env: Any) -> None:
     """Register the site's macros (called by mkdocs-macros)."""
     env.variables["sample"] = SAMPLE
-    env.macro(lambda: headline_box(env.page.meta), "error_headline")
+    def slug() -> str:
+        return str(env.page.file.src_uri).removeprefix("errors/").removesuffix(".md")
+
+    env.macro(lambda: error_page.headline_box(env.page.meta, slug()), "error_headline")
+    env.macro(lambda: error_page.wording_history(slug()), "wording_history")
+    env.macro(lambda: error_page.page_sources(slug()), "page_sources")
     env.macro(publisher_form_html, "publisher_form")
     env.macro(pitfall_outcome)
     env.macro(pitfall_form_html, "pitfall_form")
