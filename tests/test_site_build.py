@@ -41,6 +41,37 @@ def test_no_include_section_or_macro_markup_is_left(site: Path) -> None:
         assert found == [], f"{page.relative_to(site)}: {found[:3]}"
 
 
+# Markdown and macro syntax that only shows when an extension is missing or a block is mis-indented:
+# keys (`++ctrl+c++`), includes, Jinja, admonitions, callouts, content tabs, task boxes.
+UNRENDERED = re.compile(r"\+\+[^+\s][^+]*\+\+|--8<--|\{\{|\}\}|\[\[|\]\]|!!!|\?\?\?|:::|^\s*=== \"|^\s*(?:[-*] )?\[[ xX]\]\s", re.M)
+
+
+def prose(markup: str) -> str:
+    """A page's visible text outside code, as a reader sees it (code blocks and inline code may
+    legitimately show `${{ … }}` or `[ ]`)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for node in soup.select("pre, code, script, style, textarea, .highlight"):
+        node.decompose()
+    article = soup.select_one("article") or soup
+    return article.get_text("\n")
+
+
+def test_no_markdown_or_macro_syntax_is_left_unrendered(site: Path) -> None:
+    found = {}
+    for page in pages(site):
+        hits = UNRENDERED.findall(prose(page.read_text(encoding="utf-8")))
+        if hits:
+            found[str(page.relative_to(site))] = hits[:3]
+    assert found == {}, f"{len(found)} pages show raw syntax: {dict(list(found.items())[:8])}"
+
+
+def test_the_unrendered_syntax_check_can_fail() -> None:
+    samples = ["press ++s++ to search", "- [ ] a task", "!!! note", '=== "uv"', "{{ macro() }}", "--8<-- x", "::: block"]
+    for sample in samples:
+        assert UNRENDERED.search(prose(f"<article><p>{sample}</p></article>")), sample
+    assert not UNRENDERED.search(prose("<article><pre><code>${{ github.token }}</code></pre></article>"))
+
+
 def annotated_blocks(page: Path) -> list[tuple[str, list[int], int]]:
     """(block title, marker numbers, items in the list after it) for each code block with markers."""
     markup = page.read_text(encoding="utf-8")
