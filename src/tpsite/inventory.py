@@ -54,6 +54,10 @@ class Message:
     def citation(self) -> str:
         return self.source
 
+    def citations(self) -> list[str]:
+        """The source's parts: one citation, several joined by " + ", or `thread:`/`doc:` URLs."""
+        return [part.strip() for part in self.source.split(" + ")]
+
     @property
     def current(self) -> bool:
         return self.until == ""

@@ -91,7 +91,7 @@ class Mention:
 
 
 def mentions(text: str, where: str) -> Iterator[Mention]:
-    """Commits and versions a text names."""
+    """Commits and versions a page names (on pages, a bare `v1.x.y` is the publish action's)."""
     for number, line in enumerate(text.splitlines(), 1):
         at = f"{where}:{number}"
         for m in _CITATION.finditer(line):

@@ -110,7 +110,8 @@ def exchange(
         pending = None
     except ReusedToken:
         # Not caught on this path in views.py (only InvalidPublisherError is): HTTP 500.
-        return ExchangeError(Slug.SERVER_ERROR, "", "", f"{messages.WAREHOUSE}:warehouse/oidc/views.py:273", status=500)
+        source = messages.inventory.get("warehouse:mint-token.reused-token-on-pending-path").source
+        return ExchangeError(Slug.SERVER_ERROR, "", "", source, status=500)
     if pending is not None:
         if registry.project_exists(index, pending.project):
             # views.py:210-220; the stale pending publisher is deleted as well.
@@ -139,7 +140,7 @@ def exchange(
             )
         description = messages.NO_CORRESPONDING_PUBLISHER.format(reason=exc.reason)
         causes = diagnose(claims, registry, index) if exc.slug == Slug.INVALID_PUBLISHER else ()
-        source = f"{messages.NO_CORRESPONDING_PUBLISHER.citation} + {exc.text.source}"
+        source = f"{messages.NO_CORRESPONDING_PUBLISHER.citation} + {exc.text.citation}"
         return ExchangeError(
             exc.slug,
             "invalid-publisher",

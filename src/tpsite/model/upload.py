@@ -199,8 +199,8 @@ def _check_sdist(filename: str, project_name: str, normalized: str, version: Ver
         return _fail(
             Slug.FILENAME_PROJECT_MISMATCH,
             400,
-            messages.START_FILENAME_WITH,
-            project_name=project_name,
+            messages.SDIST_START_FILENAME_WITH,
+            project=project_name,
             expected=expected_name,
         )
     # PEP 625 (legacy.py:1378-1395): exactly `<normalized_name>-<version>.tar.gz`.
@@ -222,8 +222,8 @@ def _check_wheel(filename: str, project_name: str, normalized: str, version: Ver
     canonical = canonicalize_name(project_name)  # the metadata name
     if canonical != name:
         return _fail(
-            Slug.FILENAME_PROJECT_MISMATCH, 400, messages.START_FILENAME_WITH,
-            project_name=project_name, expected=canonical.replace("-", "_"),
+            Slug.FILENAME_PROJECT_MISMATCH, 400, messages.WHEEL_START_FILENAME_WITH,
+            project=project_name, expected=canonical.replace("-", "_"),
         )  # fmt: skip
     # PEP 427: the name part exactly as escaped, i.e. lower case with underscores.
     name_from_filename = filename.split("-", 1)[0]
