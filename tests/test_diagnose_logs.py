@@ -1,7 +1,8 @@
 """Real failing-publish logs, pasted in public threads, are recognised by the diagnose page.
 
-Each tests/data/logs/<slug>-<n>.txt starts with `# source: <URL>` and `# expected: <slug>`; the
-rest is the log as it was pasted (copied from the web UI, quoted, cut off: as found). The page's
+Each tests/data/logs/<slug>-<n>.txt starts with header lines: `# source: <URL>`, then optionally
+`# expected: <slug>` (default: the file name's slug) and `# cause: <cause id, or the cause in words>`;
+the rest is the log as it was pasted (copied from the web UI, quoted, cut off: as found). The page's
 own module diagnoses them in Chromium.
 """
 
@@ -28,16 +29,24 @@ class Fixture:
     source: str
     expected: str
     log: str
+    cause: str = ""
+
+
+_HEADER = re.compile(r"# (source|expected|cause): (.*)")
 
 
 def fixtures() -> list[Fixture]:
     found = []
     for path in sorted(LOGS.glob("*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n")
-        source = re.fullmatch(r"# source: (https://\S+)", lines[0])
-        expected = re.fullmatch(r"# expected: ([a-z0-9-]+)", lines[1])
-        assert source and expected, f"{path.name}: needs `# source: <URL>` and `# expected: <slug>` headers"
-        found.append(Fixture(path.stem, source[1], expected[1], "\n".join(lines[2:])))
+        headers: dict[str, str] = {}
+        while lines and (m := _HEADER.fullmatch(lines[0])):
+            headers[m[1]] = m[2].strip()
+            lines.pop(0)
+        source = re.fullmatch(r"https://\S+", headers.get("source", ""))
+        assert source, f"{path.name}: needs a `# source: <URL>` first line"
+        expected = headers.get("expected") or re.sub(r"-\d+$", "", path.stem)
+        found.append(Fixture(path.stem, source[0], expected, "\n".join(lines), headers.get("cause", "")))
     return found
 
 

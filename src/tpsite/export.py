@@ -20,7 +20,12 @@ import re
 import sys
 from typing import Any
 
-from tpsite import gallery, snippets
+from collections import Counter
+
+from tpsite import gallery, inventory, snippets, threads
+from tpsite.diagnosis import STOP_WORDS, words
+from tpsite.diagnosis.facts import FACTS, LOG_PATTERNS
+from tpsite.diagnosis.read import flatten
 from tpsite.model import Index, messages, names
 from tpsite.model.form import LABELS
 from tpsite.model.publishers import ACTIVESTATE_ISSUER, GITHUB_ISSUER, GITLAB_ISSUER, GOOGLE_ISSUER
@@ -79,10 +84,51 @@ def model_data() -> dict[str, Any]:
         },
         "whitespace": names.whitespace(),
         "confusables": names.CONFUSABLES,
+        "facts": FACTS,
+        "factPatterns": LOG_PATTERNS,
+        "stopWords": sorted(STOP_WORDS),
     }
 
 
+def folded_pattern(wording: str) -> tuple[str, int]:
+    """A wording as a regular expression over whitespace-folded log text (valid in Python and in
+    JavaScript), and how much literal text it has: literal stretches escaped, placeholders `.+?`."""
+    parts = []
+    literal = 0
+    for i, piece in enumerate(re.split(r"(\{\w+(?:![rs])?\})", wording.replace("{{", "\0").replace("}}", "\1"))):
+        if i % 2:
+            parts.append(".+?")
+            continue
+        text = flatten(piece.replace("\0", "{").replace("\1", "}"))
+        literal += len(text.strip())
+        parts.append(re.escape(text))
+    return "".join(parts), literal
+
+
+def _wordings(slug: str) -> list[dict[str, Any]]:
+    found = []
+    for m in inventory.for_page(slug):
+        pattern, literal = folded_pattern(m.wording)
+        base = m.id.split("@")[0]
+        current = f"{m.program}:{base}" if not m.current and f"{m.program}:{base}" in inventory.by_key() else ""
+        found.append({"key": m.key, "program": m.program, "since": m.since, "until": m.until, "current": current, "pattern": pattern, "literal": literal})
+    return found
+
+
+def _vocabularies(entries: list[gallery.Entry]) -> dict[str, list[str]]:
+    """Each entry's rare words (in at most five entries): what a paste without a message can share."""
+    texts = {
+        e.slug: " ".join([e.title, e.description, e.headline, *(m.text for m in e.match), *(c.title for c in e.causes)])
+        for e in entries
+    }
+    vocab = {slug: set(words(text)) for slug, text in texts.items()}
+    df = Counter(w for ws in vocab.values() for w in ws)
+    return {slug: sorted(w for w in ws if df[w] <= 5) for slug, ws in vocab.items()}
+
+
 def gallery_data() -> dict[str, Any]:
+    entries = gallery.entries()
+    vocab = _vocabularies(entries)
     return {
         "phases": gallery.PHASES,
         "weights": gallery.WEIGHTS,
@@ -93,9 +139,14 @@ def gallery_data() -> dict[str, Any]:
                 "headline": e.headline,
                 "phase": e.phase,
                 "match": [{"text": m.text, "weight": m.weight} for m in e.match],
-                "causes": [{"id": c.id, "title": c.title} for c in e.causes],
+                "causes": [
+                    {"id": c.id, "title": c.title, "signals": list(c.signals), "prior": threads.cause_counts(e.slug).get(c.id, 0)}
+                    for c in e.causes
+                ],
+                "wordings": _wordings(e.slug),
+                "words": vocab[e.slug],
             }
-            for e in gallery.entries()
+            for e in entries
         ],
     }
 

@@ -41,3 +41,14 @@ FACTS: dict[str, str] = {
 
 def describe(name: str) -> str:
     return FACTS[name]
+
+
+# Facts read from the log's text: the first line matching one of these patterns shows the fact.
+LOG_PATTERNS: dict[str, str] = {
+    "runner-windows": r"^\s*(?:Image|Operating System):?\s*(?:windows|Microsoft Windows)|\bwindows-(?:latest|20\d\d)\b",
+    "runner-macos": r"^\s*(?:Image|Operating System):?\s*(?:macos|macOS)|\bmacos-(?:latest|1\d|2\d)\b",
+    "runner-linux": r"^\s*(?:Image|Operating System):?\s*(?:ubuntu|Ubuntu)|\bubuntu-(?:latest|2\d\.04)\b",
+    "reusable-workflow-warning": r"The claims in this token suggest that the calling workflow is a reusable workflow|Whereas its parent workflow is",
+    "password-given": r"\bpassword:\s*\*\*\*|TWINE_PASSWORD|UV_PUBLISH_TOKEN|--password\b|\bpassword\s+is\s+set\b",
+    "dist-empty": r"No files found to publish|Path patterns didn't match any files|MISSING DISTS|InvalidDistribution: Cannot find file|No such file or directory: '?dist",
+}

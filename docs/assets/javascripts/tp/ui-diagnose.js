@@ -1,18 +1,35 @@
-// The diagnose page: wires the form to diagnose.js and renders the answer (textContent only).
+// The Diagnose page: the pasted log in, the answer out, verdict first. Text goes into the page with
+// textContent only (dom.js). The reading is diagnose.js; the comparison with a typed publisher is
+// compare.js; the data (model.json, gallery.json) is fetched on the first diagnosis.
 
-import { diagnoseLog, comparePublisher } from "./diagnose.js";
+import { diagnose, comparedCodes } from "./diagnose.js";
+import { comparePublisher, expectedPublisher } from "./compare.js";
 import { h, errorUrl, siteUrl, data, copyButton, mountTool } from "./dom.js";
 
-const LIKELIHOOD = { likely: "Likely", possible: "Possible", check: "Check", unlikely: "Unlikely" };
-const TOOL = { "gh-action-pypi-publish": "gh-action-pypi-publish", uv: "uv publish", twine: "twine", other: "another publishing tool" };
+const VERDICT = { likely: "Likely", check: "Check", unlikely: "Ruled out" };
+const STATUS = { same: "matches", differs: "differs", unknown: "not in the log", assumed: "assumed the same" };
 const FORMAT = {
-  "gh-action-8": "gh-action-pypi-publish, 8 claims (2025 and later)",
-  "gh-action-6": "gh-action-pypi-publish, 6 claims (2023–2024)",
-  "uv-OidcTokenClaims": "uv publish 0.6.7–0.9.26 (no environment claim)",
+  "gh-action-8": "gh-action-pypi-publish, 8 claims (v1.13.0 or later)",
+  "gh-action-6": "gh-action-pypi-publish, 6 or 7 claims (v1.8.9 to v1.12.4)",
+  "uv-OidcTokenClaims": "uv publish 0.6.7 to 0.9.26 (no environment claim)",
   "uv-GitHubTokenClaims": "uv publish 0.9.27 or later",
   "uv-GitLabTokenClaims": "uv publish 0.9.27 or later (GitLab)",
   json: "a decoded token (JSON)",
 };
+const PROGRAM = { warehouse: "PyPI", "gh-action-pypi-publish": "gh-action-pypi-publish", uv: "uv", twine: "twine", id: "id (used by twine and the action)", "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI/CD" };
+
+const code = (text) => h("code", { className: "tp-value" }, breakable(text));
+
+/** A value that may wrap only after a separator (/ @ . - _ : =), never inside a word. */
+function breakable(text) {
+  const parts = String(text).split(/(?<=[\/@.\-_:=])/);
+  return parts.flatMap((part, i) => (i < parts.length - 1 ? [part, h("wbr")] : [part]));
+}
+
+function quote(line, label = "Line") {
+  if (!line) return null;
+  return h("span", { className: "tp-proof" }, h("span", { className: "tp-line-number", text: `${label} ${line.number}: ` }), code(line.text));
+}
 
 function value(root, name) {
   const node = root.querySelector(`[name="${name}"]`);
@@ -32,146 +49,148 @@ function typedPublisher(root) {
   return p.owner || p.repository || p.workflow ? p : null;
 }
 
-function section(title, ...children) {
-  return h("section", { className: "tp-section" }, h("h2", { text: title, className: "tp-h" }), ...children);
+function section(title, id, ...children) {
+  return h("section", { className: "tp-section", "aria-labelledby": id }, h("h2", { id, className: "tp-h", text: title }), ...children);
 }
 
-function table(headers, rows, caption) {
-  return h(
-    "table",
-    { className: "tp-table" },
-    caption ? h("caption", { text: caption }) : null,
-    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col", text: t })))),
-    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c, i) => (i === 0 ? h("th", { scope: "row" }, c) : h("td", {}, c)))))),
-  );
-}
-
-const code = (text) => h("code", { text });
-
-function renderMatches(result) {
-  const [top, ...rest] = result.matches;
-  const out = [];
-  out.push(
-    h("p", { className: "tp-verdict" }, "This is ", h("a", { href: errorUrl(top.slug), text: top.title, "data-slug": top.slug }), "."),
-    h("p", {}, "The log says: ", h("q", { className: "tp-excerpt", text: top.excerpt })),
-  );
-  if (rest.length) {
-    out.push(
-      h("p", { text: "Also in the log (usually printed around the error above, or a consequence of it):" }),
-      h("ul", { className: "tp-also" }, rest.slice(0, 6).map((m) => h("li", {}, h("a", { href: errorUrl(m.slug), text: m.title, "data-slug": m.slug })))),
+function renderVerdict(result, gallery, comparison) {
+  const nodes = [];
+  if (!result.ended) {
+    nodes.push(h("h2", { id: "tp-verdict", className: "tp-h tp-verdict", tabindex: "-1", text: "No message this site knows is in the paste" }));
+    if (result.guess.length) {
+      nodes.push(
+        h("p", { className: "tp-note", "data-note": "guess", text: "This is a guess from the words of your paste, not from an error message: the closest pages are" }),
+        h("ol", { className: "tp-guess" }, result.guess.map((g) => h("li", {}, h("a", { href: errorUrl(g.slug), "data-slug": g.slug, text: titleOf(gallery, g.slug) }), g.named ? " (your paste names it)" : g.shared.length ? ` (shares: ${g.shared.slice(0, 5).join(", ")})` : ""))),
+      );
+    }
+    nodes.push(
+      h("p", {}, "Paste the whole output of the failed step: the error is usually near the end. If the log does end in an error this site does not know, ", h("a", { href: siteUrl("about/#report"), text: "tell us about it" }), ", with the log, so the gallery gets a page for it."),
     );
+    return nodes;
   }
-  return section("What it is", ...out);
+  const entry = gallery.entries.find((e) => e.slug === result.ended);
+  const top = result.messages[0];
+  nodes.push(
+    h("h2", { id: "tp-verdict", className: "tp-h tp-verdict", tabindex: "-1" }, "This is ", h("a", { href: errorUrl(entry.slug), "data-slug": entry.slug, text: entry.title })),
+    h("p", { className: "tp-ended" }, "The message that ended the job: ", quote(top.line)),
+  );
+  if (result.ended === "bad-request-no-details" && result.followed_by) {
+    nodes.push(h("p", {}, "The reason PyPI gave, on the next line: ", quote(result.followed_by)));
+  }
+  const w = result.wording;
+  if (w && w.until) {
+    nodes.push(h("p", { className: "tp-note", "data-note": "older-wording", text: `This is the wording ${PROGRAM[w.program] || w.program} printed from ${w.since} until ${w.until}: the tool that printed it is older than that. A current release prints the message differently${w.current ? " (the page shows both)" : ""}; upgrading often gives a clearer error.` }));
+  }
+  if (comparison && !comparison.formError && comparison.outcome && !comparison.outcome.ok) {
+    const differ = comparison.rows.filter((r) => r.status === "differs");
+    if (differ.length) {
+      nodes.push(
+        h("div", { className: "tp-error tp-compare-verdict", "data-note": "differs" },
+          h("p", {}, h("strong", { text: `${differ.length === 1 ? "One field differs" : differ.length + " fields differ"}: ${differ.map((r) => r.label).join(", ")}.` })),
+          h("p", { text: "PyPI cannot edit a publisher: delete it on PyPI and add one with the values from the log (below, with copy buttons), or change the workflow so that the job matches the publisher." }),
+        ),
+      );
+    }
+  } else if (comparison && comparison.outcome && comparison.outcome.ok) {
+    nodes.push(h("p", { className: "tp-ok", "data-note": "matches", text: "Your publisher matches the claims in the log. If the job still fails, check which project the publisher is on, and that it is on the index the job uploads to." }));
+  }
+  return nodes;
 }
 
-function renderCauses(result) {
-  const top = result.matches[0];
-  const entry = result.causes;
-  if (!entry.length) return null;
-  const items = entry.map((c) =>
-    h(
+function titleOf(gallery, slug) {
+  const e = gallery.entries.find((x) => x.slug === slug);
+  return e ? e.title : slug;
+}
+
+function renderCauses(result, gallery) {
+  if (!result.causes.length) return null;
+  const slug = result.ended;
+  const items = result.causes.map((c) => {
+    const cause = gallery.entries.find((e) => e.slug === slug).causes.find((x) => x.id === c.id);
+    const proof = c.evidence.map((e) => h("li", { className: e.weight > 0 ? "tp-for" : "tp-against" }, `${e.weight > 0 ? "For" : "Against"}: ${e.says || (e.kind === "compare" ? "your publisher, compared with the log" : "")}`, e.line ? [" — ", quote(e.line)] : null));
+    return h(
       "li",
-      { className: `tp-cause tp-${c.likelihood}`, "data-cause": c.id || "" },
-      h("strong", { text: `${LIKELIHOOD[c.likelihood]}: ` }),
-      c.id ? h("a", { href: errorUrl(top.slug, c.id), text: c.title }) : c.title,
-      c.why ? h("span", { text: ` — ${c.why}` }) : null,
-    ),
+      { className: `tp-cause tp-${c.verdict}`, "data-cause": c.id, "data-verdict": c.verdict },
+      h("strong", { className: "tp-badge", text: `${VERDICT[c.verdict]}: ` }),
+      h("a", { href: errorUrl(slug, c.id), text: cause ? cause.title.replace(/`/g, "") : c.id }),
+      c.prior ? h("span", { className: "tp-prior", text: ` (established in ${c.prior} public thread${c.prior === 1 ? "" : "s"})` }) : null,
+      proof.length ? h("ul", { className: "tp-evidence" }, proof) : h("p", { className: "tp-check" }, "The log cannot tell: ", h("a", { href: errorUrl(slug, "tell-apart"), text: "how to check" }), "."),
+    );
+  });
+  return section("Causes, most likely first", "tp-causes-heading", h("ol", { className: "tp-causes" }, items));
+}
+
+function renderAlso(result, gallery) {
+  const seen = new Set([result.ended]);
+  const also = result.messages.filter((m) => !seen.has(m.slug) && seen.add(m.slug));
+  if (!also.length) return null;
+  return section(
+    "Also in your log",
+    "tp-also-heading",
+    h("p", { text: "Printed around the message above, or a consequence of it:" }),
+    h("ul", { className: "tp-also" }, also.slice(0, 8).map((m) => h("li", {}, h("a", { href: errorUrl(m.slug), "data-slug": m.slug, text: titleOf(gallery, m.slug) }), " — ", quote(m.line)))),
+  );
+}
+
+function renderClaims(result, model) {
+  const parsed = result.claims;
+  if (!parsed) return null;
+  const e = expectedPublisher(parsed);
+  const fields = e.kind === "gitlab" ? ["namespace", "project", "pipeline", "environment"] : ["owner", "repository", "workflow", "environment"];
+  const rows = fields.map((field, i) => {
+    const label = model.labels[e.kind][i];
+    const v = e[field];
+    return h("div", { className: "tp-row" }, h("dt", { text: label }), h("dd", {}, v === null ? h("em", { text: "not in the log" }) : v === "" ? h("em", { text: "(leave empty: the job has no environment)" }) : [code(v), " ", copyButton(v, `Copy ${label}`)]));
+  });
+  const claimRows = [...new Set([...Object.keys(parsed.claims), ...parsed.missing])].map((name) =>
+    h("div", { className: "tp-row" }, h("dt", {}, h("code", { text: name })), h("dd", {}, parsed.missing.includes(name) ? h("em", { text: "absent (MISSING)" }) : code(parsed.claims[name]), parsed.inferred[name] ? h("span", { className: "tp-inferred", text: ` — ${parsed.inferred[name]}` }) : null)),
   );
   return section(
-    "Causes, most likely first",
-    h("ol", { className: "tp-causes" }, items),
-    h("p", {}, "What the log cannot tell, the page's ", h("a", { href: errorUrl(top.slug, "tell-apart"), text: "“Tell the causes apart”" }), " section shows how to check."),
+    "The publisher these claims match",
+    "tp-claims-heading",
+    h("p", { text: "A publisher on PyPI with exactly these values accepts this job. The claims say what the job is, not what it should be: check they are what you expect." }),
+    h("dl", { className: "tp-rows" }, rows),
+    h("details", { className: "tp-claims" }, h("summary", { text: `All claims in the log (${FORMAT[parsed.format] || parsed.format})` }), h("dl", { className: "tp-rows" }, claimRows)),
   );
 }
 
-function claimRows(parsed) {
-  const rows = [];
-  const names = [...new Set([...Object.keys(parsed.claims), ...parsed.missing])];
-  for (const name of names) {
-    const missing = parsed.missing.includes(name);
-    const shown = missing ? h("em", { text: "absent (MISSING)" }) : code(parsed.claims[name]);
-    rows.push([code(name), shown, parsed.inferred[name] || ""]);
-  }
-  return rows;
-}
-
-function renderClaims(result) {
-  const parsed = result.claims;
-  if (!parsed) {
-    return section("Claims", h("p", { text: "The paste shows no claims. gh-action-pypi-publish (v1.8.9 and later) and uv publish (0.6.7 and later) print them when PyPI refuses the token; twine does not." }));
-  }
-  const e = result.expected;
-  const rows =
-    e.kind === "gitlab"
-      ? [["Namespace", e.namespace], ["Project name", e.project], ["Top-level pipeline file path", e.pipeline], ["Environment name", e.environment]]
-      : [["Owner", e.owner], ["Repository name", e.repository], ["Workflow name", e.workflow], ["Environment name", e.environment]];
-  const publisherRows = rows.map(([label, v]) => [
-    label,
-    v === null ? h("em", { text: "not in the log" }) : v === "" ? h("em", { text: "(leave empty: the job has no environment)" }) : h("span", {}, code(v), " ", copyButton(v, `Copy ${label}`)),
-  ]);
+function renderComparison(comparison) {
+  if (!comparison) return [h("p", { className: "tp-note", text: "Type the values of the publisher as PyPI shows it to see which field differs." })];
+  if (comparison.formError) return [h("p", { className: "tp-error" }, "PyPI's form would refuse these values: ", h("q", { text: comparison.formError }))];
   return [
-    section(
-      "Claims in the log",
-      h("p", { text: `Read from: ${FORMAT[parsed.format] || parsed.format}.` }),
-      table(["Claim", "Value", "Note"], claimRows(parsed)),
-    ),
-    section(
-      "The publisher these claims match",
-      h("p", { text: "A publisher on PyPI with exactly these values accepts this job (the claims say what the job is, not what it should be: check they are what you expect)." }),
-      table(["Field", "Value"], publisherRows),
-      result.facts.length ? h("ul", { className: "tp-facts" }, result.facts.map((f) => h("li", { text: f.message }))) : null,
+    h(
+      "dl",
+      { className: "tp-rows tp-compare" },
+      comparison.rows.map((r) =>
+        h(
+          "div",
+          { className: `tp-row tp-${r.status}`, "data-field": r.field, "data-status": r.status },
+          h("dt", {}, r.label, " ", h("span", { className: `tp-status tp-${r.status}`, text: STATUS[r.status] })),
+          h("dd", {}, h("span", { text: "Yours: " }), r.typed ? code(r.typed) : h("em", { text: "(empty)" })),
+          h("dd", {}, h("span", { text: "From the log: " }), r.needed === null || r.needed === undefined ? h("em", { text: "—" }) : r.needed === "" ? h("em", { text: "(none)" }) : code(r.needed)),
+          r.note ? h("dd", { className: "tp-todo", text: r.note }) : null,
+        ),
+      ),
     ),
   ];
 }
 
-const STATUS = { same: "matches", differs: "differs", unknown: "not in the log", assumed: "assumed the same" };
-
-function renderComparison(result, typed, model) {
-  if (!typed) {
-    return section("Compare with your publisher", h("p", { text: "Type the values of the publisher you registered on PyPI (above, under “Compare with your publisher”) to see which one differs." }));
-  }
-  if (!result.claims) return section("Compare with your publisher", h("p", { text: "The log has no claims to compare your publisher with." }));
-  const cmp = comparePublisher(result.claims, typed, result.index.index, model);
-  if (cmp.formError) return section("Compare with your publisher", h("p", { className: "tp-error" }, "PyPI's form would refuse these values: ", h("q", { text: cmp.formError })));
-  const rows = cmp.rows.map((r) => [
-    r.label,
-    r.typed ? code(r.typed) : h("em", { text: "(empty)" }),
-    r.needed === null || r.needed === undefined ? h("em", { text: "—" }) : r.needed === "" ? h("em", { text: "(none)" }) : code(r.needed),
-    h("span", { className: `tp-status tp-${r.status}`, text: STATUS[r.status] }),
-    r.note,
-  ]);
-  const verdict = cmp.outcome.ok
-    ? h("p", { className: "tp-ok", text: "With these values, PyPI's matching accepts the claims in the log. If the job still fails, check the project the publisher is on, and that it is on the index the job uploads to." })
-    : h("p", { className: "tp-error" }, "With these values PyPI answers: ", code(cmp.outcome.description || cmp.outcome.slug));
-  return section("Compare with your publisher", verdict, table(["Field", "Yours", "From the log", "", "What to do"], rows));
-}
-
-function renderSummary(result) {
-  const parts = [];
-  if (result.platform) parts.push(`CI: ${result.platform === "gitlab" ? "GitLab CI/CD" : "GitHub Actions"}`);
-  if (result.tool) parts.push(`tool: ${TOOL[result.tool]}`);
-  if (result.index.index) parts.push(`index: ${result.index.index === "testpypi" ? "TestPyPI" : "PyPI"} (from “${result.index.evidence}”)`);
-  return parts.length ? h("p", { className: "tp-summary", text: parts.join(" · ") }) : null;
-}
-
-function render(out, result, typed, model) {
+function render(out, result, comparison, model, gallery) {
   const nodes = [];
-  for (const note of result.notes) nodes.push(h("p", { className: "tp-note", role: "note", text: note.detail, "data-note": note.code }));
   if (result.empty) {
     nodes.push(h("p", { className: "tp-note", "data-note": "empty", text: "Paste the output of the failed step first (or open a downloaded log)." }));
   } else {
-    nodes.push(renderSummary(result));
-    if (result.matches.length) nodes.push(renderMatches(result), renderCauses(result));
-    else nodes.push(section("What it is", h("p", { className: "tp-verdict", text: "No error from the gallery was found in this paste." }), h("p", {}, "Browse the ", h("a", { href: siteUrl("errors/"), text: "error gallery" }), " or paste more of the log.")));
-    nodes.push(renderClaims(result));
-    nodes.push(renderComparison(result, typed, model));
+    nodes.push(...renderVerdict(result, gallery, comparison), renderCauses(result, gallery), renderAlso(result, gallery), renderClaims(result, model));
   }
-  out.replaceChildren(...nodes.flat().filter(Boolean));
+  for (const note of result.notes || []) nodes.push(h("p", { className: "tp-note", role: "note", text: note.detail, "data-note": note.code }));
+  out.replaceChildren(...nodes.filter(Boolean));
 }
 
 mountTool("tp-diagnose", (root) => {
   const log = root.querySelector("#tp-log");
   const out = document.getElementById("tp-result");
+  const comparePanel = document.getElementById("tp-compare");
+  const compareOut = document.getElementById("tp-compare-result");
   const file = root.querySelector("#tp-file");
   const held = root.querySelector("#tp-held");
   let cache = { raw: null, result: null };
@@ -192,23 +211,43 @@ mountTool("tp-diagnose", (root) => {
     held.hidden = true;
     held.textContent = "";
   };
+  // A log handed over from the site's search box (sessionStorage: it never leaves the browser).
+  try {
+    const handed = sessionStorage.getItem("tp-diagnose-log");
+    if (handed) {
+      sessionStorage.removeItem("tp-diagnose-log");
+      log.value = handed;
+    }
+  } catch {
+    /* storage off: nothing handed over */
+  }
 
   let shown = null;
-  const run = async (force = true) => {
+  const run = async (reveal = false) => {
     clearTimeout(timer);
     const raw = big ?? log.value;
-    const typed = typedPublisher(root);
+    const typed = typedPublisher(comparePanel);
     // A field's `change` (on leaving it) must not re-render what is already shown: that would
     // replace a copy button under the reader's click.
     const key = JSON.stringify(typed);
-    if (!force && cache.raw === raw && shown === key) return;
+    if (!reveal && cache.raw === raw && shown === key) return;
     shown = key;
     out.setAttribute("aria-busy", "true");
     try {
-      // The gallery and the model's tables are fetched on the first diagnosis, not with the page.
       const [model, gallery] = await Promise.all([data("model"), data("gallery")]);
-      if (cache.raw !== raw) cache = { raw, result: diagnoseLog(raw, gallery) };
-      render(out, cache.result, typed, model);
+      if (cache.raw !== raw) cache = { raw, result: diagnose(raw, model, gallery) };
+      let result = cache.result;
+      const comparison = typed && result.claims ? comparePublisher(result.claims, typed, result.index.value, model) : null;
+      // What the comparison found moves the causes that declare `compare` signals.
+      if (comparison && comparison.outcome) result = diagnose(raw, model, gallery, comparedCodes(comparison));
+      render(out, result, comparison, model, gallery);
+      comparePanel.hidden = !result.claims;
+      compareOut.replaceChildren(...renderComparison(comparison));
+      if (reveal) {
+        const verdict = out.querySelector("#tp-verdict") || out.firstElementChild;
+        verdict?.scrollIntoView({ block: "start" });
+        verdict?.focus({ preventScroll: true });
+      }
     } catch (error) {
       out.replaceChildren(h("p", { className: "tp-error", "data-note": "failed", text: `The diagnosis failed: ${error && error.message ? error.message : error}. Please report it with the log.` }));
     }
@@ -227,27 +266,31 @@ mountTool("tp-diagnose", (root) => {
   });
   log.addEventListener("paste", (event) => {
     const text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
-    if (text.length <= LARGE) return;
+    if (text.length <= LARGE) {
+      setTimeout(() => run(true), 0); // a paste is the reader asking: show the answer
+      return;
+    }
     event.preventDefault();
     hold(text, "Pasted log");
     out.replaceChildren(h("p", { className: "tp-note", text: "Reading the log…" }));
-    later(30);
+    setTimeout(() => run(true), 30);
   });
   log.addEventListener("input", () => {
     if (big !== null) release();
     later(250);
   });
-  for (const input of root.querySelectorAll(".tp-publisher input, .tp-publisher select")) {
+  for (const input of comparePanel.querySelectorAll("input, select")) {
     input.addEventListener("input", () => later(150));
     input.addEventListener("change", () => later(0));
   }
   const platform = () => {
-    const gitlab = value(root, "tp-platform") === "gitlab";
-    root.querySelector(".tp-github").hidden = gitlab;
-    root.querySelector(".tp-gitlab").hidden = !gitlab;
+    const gitlab = value(comparePanel, "tp-platform") === "gitlab";
+    comparePanel.querySelector(".tp-github").hidden = gitlab;
+    comparePanel.querySelector(".tp-gitlab").hidden = !gitlab;
   };
-  for (const radio of root.querySelectorAll('[name="tp-platform"]')) radio.addEventListener("change", platform);
+  for (const radio of comparePanel.querySelectorAll('[name="tp-platform"]')) radio.addEventListener("change", platform);
   platform();
+  for (const node of comparePanel.querySelectorAll("[disabled]")) node.disabled = false;
   file.addEventListener("change", () => {
     const chosen = file.files && file.files[0];
     if (!chosen) return;
@@ -259,10 +302,10 @@ mountTool("tp-diagnose", (root) => {
         release();
         log.value = text;
       }
-      run();
+      run(true);
     };
     reader.onerror = () => out.replaceChildren(h("p", { className: "tp-error", text: "The file could not be read." }));
     reader.readAsText(chosen);
   });
-  if (log.value) run();
+  if (log.value) run(true);
 });
