@@ -24,12 +24,18 @@ def citation_label(citation: str) -> str:
     return f"{match['repo'].split('/')[-1]} {match['commit'][:7]} `{match['path']}` {lines}"
 
 
-def _cite(citation: str) -> str:
-    """A Markdown link for a citation, or a thread link for `thread: <url>`."""
-    if citation.startswith("thread: "):
-        url = citation.removeprefix("thread: ")
-        return f"[{url.removeprefix('https://')}]({url})"
-    return f"[{citation_label(citation)}]({citation_url(citation)})"
+def _cite(source: str) -> str:
+    """Markdown links for a source: citations joined by " + ", `thread: <url>` or `doc: <url>`."""
+    links = []
+    for part in (p.strip() for p in source.split(" + ")):
+        if part.startswith(("thread: ", "doc: ")):
+            url = part.split(": ", 1)[1]
+            links.append(f"[{url.removeprefix('https://')}]({url})")
+        elif inventory.CITATION.match(part):
+            links.append(f"[{citation_label(part)}]({citation_url(part)})")
+        else:
+            raise ValueError(f"not a citation: {part!r}")
+    return " + ".join(links)
 
 
 def _code(text: str) -> str:

@@ -36,6 +36,8 @@ _NS = f"[^{_SPACE}]"
 
 def js(pattern: str, flags: int = 0) -> re.Pattern[str]:
     r"""A pattern written with JavaScript's meaning of \s, \S, \w, \d and \b."""
+    # `[\s\S]` (any character, the JavaScript idiom) has no Python spelling inside a class.
+    pattern = pattern.replace("[\\s\\S]", "(?s:.)").replace("[\\S\\s]", "(?s:.)")
     out, i, in_class = [], 0, False
     while i < len(pattern):
         c = pattern[i]
