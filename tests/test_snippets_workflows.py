@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -25,6 +27,9 @@ CLEAN = (
 # The blog's original workflow, shown "before": valid, but with the findings we fix.
 ORIGINAL = SNIPPETS / "original" / "blog-publish.yml"
 ALL = [*CLEAN, *FLAGGED, ORIGINAL]
+# Every workflow with SHA-pinned actions: the above (less the blog's original, left as published) and the
+# migration page's before and after.
+PINNED = [*CLEAN, *FLAGGED, *sorted(SNIPPETS.glob("migration/*.yml"))]
 
 
 def ids(path: Path) -> str:
@@ -111,14 +116,35 @@ def test_zizmor_flags_the_original_for_what_we_changed() -> None:
     ]
 
 
-@pytest.mark.parametrize("path", [*CLEAN, *FLAGGED], ids=ids)
+@pytest.mark.parametrize("path", PINNED, ids=ids)
 def test_every_action_is_pinned_to_the_recorded_sha(path: Path) -> None:
     recorded = workflows.action_inputs()
     for use in workflows.uses(path):
-        assert use.sha_pinned, f"{ids(path)}:{use.line}: {use.action}@{use.ref} is not pinned to a commit"
+        where = f"{ids(path)}:{use.line}: {use.action}"
+        assert use.sha_pinned, f"{where}@{use.ref} is not pinned to a commit"
         assert use.action in recorded, f"{use.action} has no entry in tests/data/action-inputs.json"
         entry = recorded[use.action]
-        assert (use.ref, use.comment) == (entry["sha"], entry["version"]), f"{ids(path)}:{use.line}"
+        assert use.ref == entry["sha"], f"{where}: pinned {use.ref}, recorded {entry['sha']}"
+        assert use.comment == entry["version"], f"{where}: comment {use.comment!r}, recorded {entry['version']!r}"
+        assert {"released", "checked"} <= entry.keys(), f"{use.action}: record without its release or check date"
+
+
+def test_every_record_is_dated_and_consistent() -> None:
+    """Each pin's record says when the pinned release came out and when the pin was checked against its tag."""
+    for action, entry in workflows.action_inputs().items():
+        released = datetime.date.fromisoformat(entry["released"])
+        checked = datetime.date.fromisoformat(entry["checked"])
+        assert released <= checked <= datetime.date.today(), action
+        assert re.fullmatch(r"[0-9a-f]{40}", entry["sha"]) and re.fullmatch(r"v\d+\.\d+\.\d+", entry["version"]), action
+        assert entry["source"] == f"https://github.com/{action}/blob/{entry['sha']}/action.yml", action
+        assert isinstance(entry["sha_verified"], bool) and entry["provenance"], action
+
+
+def test_every_record_is_used() -> None:
+    """A record no workflow pins any more is stale: drop it with the last use."""
+    used = {use.action for path in PINNED for use in workflows.uses(path)}
+    stale = sorted(set(workflows.action_inputs()) - used)
+    assert stale == [], f"records no workflow pins: {stale}"
 
 
 def test_the_same_action_has_the_same_pin_everywhere() -> None:
