@@ -156,3 +156,27 @@ def test_search_marks_whole_words_only_on_the_page_it_leads_to(page: Any, base_u
     words = {text.lower() for _, text, _ in marks}
     assert not words & {"in", "the"}, words
     assert not [m for m in marks if m[0].isalnum() or m[2].isalnum()], marks[:5]
+
+
+def test_a_log_pasted_into_search_is_handed_to_diagnose(page: Any, base_url: str) -> None:
+    from test_diagnose_logs import FIXTURES
+
+    log = next(f.log for f in FIXTURES if f.name == "invalid-publisher-8")
+    page.goto(base_url + "guide/", wait_until="load")
+    page.keyboard.press("/")
+    page.evaluate(
+        """(text) => {
+          const box = document.querySelector("[data-md-component=search-query]");
+          const data = new DataTransfer();
+          data.setData("text/plain", text);
+          box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        log,
+    )
+    offer = page.locator(".tp-handover a")
+    offer.wait_for()
+    offer.click()
+    page.wait_for_url("**/diagnose/")
+    page.wait_for_selector(".tp-verdict a")
+    assert page.locator(".tp-verdict a").first.get_attribute("data-slug") == "invalid-publisher"
+    assert page.evaluate("() => document.getElementById('tp-log').value") == log
