@@ -25,16 +25,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM_ARGS, browser_for_tests, serve, site_pages  # noqa: E402
+from browser import CHROMIUM_ARGS, browser_for_tests, serve, site_pages
 
 LIMIT = 100 * 1024
-CLASSES = {"document": "html", "stylesheet": "css", "script": "js", "fetch": "data", "xhr": "data", "font": "fonts", "image": "images"}
+CLASSES = {
+    "document": "html",
+    "stylesheet": "css",
+    "script": "js",
+    "fetch": "data",
+    "xhr": "data",
+    "font": "fonts",
+    "image": "images",
+}
 
 
 def build(out: Path) -> float:
     started = time.perf_counter()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--site-dir",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -46,8 +68,16 @@ def weigh(browser: object, url: str) -> dict[str, int]:
     client.send("Network.enable")
     sizes: dict[str, int] = {}
     kinds: dict[str, str] = {}
-    client.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], CLASSES.get(e["type"].lower(), "other")))
-    client.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    client.on(
+        "Network.responseReceived",
+        lambda e: kinds.__setitem__(
+            e["requestId"], CLASSES.get(e["type"].lower(), "other")
+        ),
+    )
+    client.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     context.close()
@@ -79,23 +109,33 @@ def report(site: Path, pages: int | None, search: bool) -> int:
     paths = site_pages(site)[:pages] if pages else site_pages(site)
     weights: dict[str, dict[str, int]] = {}
     with serve(site, compress=True) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=browser_for_tests(), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=browser_for_tests(), args=CHROMIUM_ARGS
+        )
         for path in paths:
             weights[path] = weigh(browser, base + path)
         latency = search_latency(browser, base) if search else None
         browser.close()
     totals = {path: sum(w.values()) for path, w in weights.items()}
     heaviest = max(totals, key=totals.get)  # type: ignore[arg-type]
-    print(f"{len(totals)} pages, cold, gzip: median {statistics.median(totals.values()) / 1024:.0f} KB, heaviest /{heaviest} {totals[heaviest] / 1024:.0f} KB")
+    print(
+        f"{len(totals)} pages, cold, gzip: median {statistics.median(totals.values()) / 1024:.0f} KB, heaviest /{heaviest} {totals[heaviest] / 1024:.0f} KB"
+    )
     classes = sorted({c for w in weights.values() for c in w})
     print("| Class | Median per page | On the heaviest page |")
     print("|---|---:|---:|")
     for c in classes:
-        print(f"| {c} | {statistics.median(w.get(c, 0) for w in weights.values()) / 1024:.1f} KB | {weights[heaviest].get(c, 0) / 1024:.1f} KB |")
+        print(
+            f"| {c} | {statistics.median(w.get(c, 0) for w in weights.values()) / 1024:.1f} KB | {weights[heaviest].get(c, 0) / 1024:.1f} KB |"
+        )
     over = sorted((p for p, t in totals.items() if t > LIMIT), key=lambda p: -totals[p])
-    print(f"Over {LIMIT // 1024} KB: {', '.join(f'/{p} ({totals[p] / 1024:.0f} KB)' for p in over) or 'none'}")
+    print(
+        f"Over {LIMIT // 1024} KB: {', '.join(f'/{p} ({totals[p] / 1024:.0f} KB)' for p in over) or 'none'}"
+    )
     if latency is not None:
-        print(f"Search, cold page, CPU 4x slower: first result {latency:.2f} s after the first keystroke")
+        print(
+            f"Search, cold page, CPU 4x slower: first result {latency:.2f} s after the first keystroke"
+        )
     return 0
 
 
@@ -103,7 +143,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build one)")
     parser.add_argument("--pages", type=int, help="only the first N pages")
-    parser.add_argument("--search", action="store_true", help="also time search on a slowed CPU")
+    parser.add_argument(
+        "--search", action="store_true", help="also time search on a slowed CPU"
+    )
     args = parser.parse_args()
     if args.site:
         return report(args.site, args.pages, args.search)
