@@ -128,6 +128,55 @@ def test_unknown_url_shows_the_404_page(page: Any, base_url: str) -> None:
     response = page.goto(base_url + "no/such/page/")
     assert response is not None and response.status == 404
     assert "404" in page.locator("article h1").inner_text()
+    # It offers the ways on: the gallery and Diagnose (and search, in the header).
+    links = page.locator("article a").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert any(p.endswith("/errors/") for p in links) and any(p.endswith("/diagnose/") for p in links)
     # The page is styled and navigable: the theme's assets load from the site root.
     assert page.locator(".md-header").is_visible()
     assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+
+
+def test_search_marks_whole_words_only_on_the_page_it_leads_to(page: Any, base_url: str) -> None:
+    page.goto(base_url + "guide/", wait_until="load")
+    page.keyboard.press("/")
+    page.keyboard.type("publisher in the form")
+    first = page.locator(".md-search-result__item > .md-search-result__link").first
+    first.wait_for()
+    assert "h=" in first.get_attribute("href") and "h=in" not in first.get_attribute("href").replace("h=in+", "")
+    first.click()
+    page.wait_for_function("() => document.querySelectorAll('mark[data-md-highlight]').length > 0")
+    marks = page.evaluate(
+        """() => Array.from(document.querySelectorAll("article mark[data-md-highlight]"), (m) => {
+             const before = (m.previousSibling && m.previousSibling.textContent.slice(-1)) || "";
+             const after = (m.nextSibling && m.nextSibling.textContent.charAt(0)) || "";
+             return [before, m.textContent, after];
+           })"""
+    )
+    assert marks, "nothing marked"
+    words = {text.lower() for _, text, _ in marks}
+    assert not words & {"in", "the"}, words
+    assert not [m for m in marks if m[0].isalnum() or m[2].isalnum()], marks[:5]
+
+
+def test_a_log_pasted_into_search_is_handed_to_diagnose(page: Any, base_url: str) -> None:
+    from test_diagnose_logs import FIXTURES
+
+    log = next(f.log for f in FIXTURES if f.name == "invalid-publisher-8")
+    page.goto(base_url + "guide/", wait_until="load")
+    page.keyboard.press("/")
+    page.evaluate(
+        """(text) => {
+          const box = document.querySelector("[data-md-component=search-query]");
+          const data = new DataTransfer();
+          data.setData("text/plain", text);
+          box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        log,
+    )
+    offer = page.locator(".tp-handover a")
+    offer.wait_for()
+    offer.click()
+    page.wait_for_url("**/diagnose/")
+    page.wait_for_selector(".tp-verdict a")
+    assert page.locator(".tp-verdict a").first.get_attribute("data-slug") == "invalid-publisher"
+    assert page.evaluate("() => document.getElementById('tp-log').value") == log

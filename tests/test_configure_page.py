@@ -150,3 +150,28 @@ def test_the_copy_button_copies_the_workflow(conf: Configure) -> None:
     conf.page.locator('button[aria-label="Copy the workflow"]').click()
     conf.page.wait_for_function("() => document.querySelector('button[aria-label=\"Copy the workflow\"]').textContent === 'Copied'")
     assert conf.page.evaluate("() => navigator.clipboard.readText()") == conf.workflow()
+
+
+def test_a_fresh_page_shows_no_error_and_the_form_values_first(chromium: Any, base_url: str) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + "configure/", wait_until="load")
+    page.wait_for_selector("#tp-configure[data-ready]")
+    assert page.locator("#tp-config-result .tp-error, #tp-configure .tp-level-error").count() == 0
+    headings = page.locator("#tp-config-result h2").all_inner_texts()
+    assert headings[:2] == ["1. PyPI's publisher form", "2. The workflow"] and "Next steps" in headings
+    # The workflow is highlighted as the site's other code blocks are (Pygments' classes).
+    assert page.locator("#tp-workflow-text span.nt").count() > 20
+    steps = page.locator(".tp-steps li").all_inner_texts()
+    assert any("Environments" in s for s in steps) and any("Diagnose" in s for s in steps)
+    context.close()
+
+
+def test_a_pypi_only_workflow_disables_testpypi_and_says_what_it_builds_with(conf: Configure) -> None:
+    conf.set(tool="publish-hatch.yml")
+    assert conf.page.is_disabled('[name="tp-testpypi"]')
+    assert conf.page.is_visible("#tp-testpypi-note")
+    label = conf.page.locator('[name="tp-tool"] option[value="publish-uv.yml"]').inner_text()
+    assert label == "uv build, uploaded by uv publish"
+    conf.set(tool="publish.yml")
+    assert not conf.page.is_disabled('[name="tp-testpypi"]')

@@ -52,3 +52,23 @@ def test_every_headline_finds_its_entry_first(site: Path) -> None:
         if not found or found[0] != f"errors/{e.slug}/"
     }
     assert wrong == {}, f"{len(wrong)} of {len(entries)} headlines don't rank their entry first"
+
+
+def test_a_line_of_a_real_log_finds_its_page_in_the_top_three(site: Path) -> None:
+    """The line of each real log that carries its message, searched as it is (with its prefixes,
+    timestamps and quoting cleaned away as a reader would paste it), lists its page in the top 3."""
+    from test_diagnose_logs import FIXTURES
+
+    from tpsite import export
+    from tpsite.diagnosis import diagnose
+
+    model, data = export.model_data(), export.gallery_data()
+    cases = []
+    for fixture in FIXTURES:
+        result = diagnose(fixture.log, model, data)
+        if result.get("ended") == fixture.expected and result["messages"][0]["line"]:
+            cases.append((fixture.name, fixture.expected, result["messages"][0]["line"]["text"]))
+    results = rank(site, [line for _, _, line in cases])
+    missed = {name: (expected, found[:3]) for (name, expected, _), found in zip(cases, results, strict=True) if f"errors/{expected}/" not in found[:3]}
+    print(f"\nlines of real logs: {len(cases) - len(missed)} of {len(cases)} find their page in the top 3")
+    assert len(missed) <= 0.05 * len(cases), missed

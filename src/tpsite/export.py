@@ -22,12 +22,17 @@ from typing import Any
 
 from collections import Counter
 
-from tpsite import gallery, inventory, snippets, threads
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import YamlLexer
+
+from tpsite import gallery, inventory, snippets, threads, workflows
 from tpsite.diagnosis import STOP_WORDS, words
 from tpsite.diagnosis.facts import FACTS, LOG_PATTERNS
 from tpsite.diagnosis.read import flatten
 from tpsite.model import Index, messages, names
 from tpsite.model.form import LABELS
+from tpsite.model.jobs import publishing_jobs
 from tpsite.model.publishers import ACTIVESTATE_ISSUER, GITHUB_ISSUER, GITLAB_ISSUER, GOOGLE_ISSUER
 from tpsite.paths import DOCS, SNIPPETS
 from tpsite.sample import SAMPLE
@@ -40,15 +45,9 @@ _MARKER_TAIL = re.compile(r"\s+#\s*\(\d+\)!")
 
 # The configurator's build tools: a tested workflow under snippets/workflows/ each (the canonical
 # one first). Files not listed (monorepo, cibuildwheel, on-release) are shapes, not build tools.
-BUILD_TOOLS = {
-    "publish.yml": "uv (uv build), with TestPyPI and a signed GitHub Release",
-    "publish-uv.yml": "uv (uv build and uv publish)",
-    "publish-build.yml": "python -m build (setuptools)",
-    "publish-hatch.yml": "Hatch",
-    "publish-pdm.yml": "PDM",
-    "publish-poetry.yml": "Poetry",
-    "publish-flit.yml": "Flit",
-}
+BUILD_TOOLS = ("publish.yml", "publish-uv.yml", "publish-build.yml", "publish-hatch.yml", "publish-pdm.yml", "publish-poetry.yml", "publish-flit.yml")
+# The commands that build, as a workflow's `run:` lines spell them.
+_BUILDERS = ("uv build", "python -m build", "hatch build", "pdm build", "poetry build", "flit build")
 
 
 def copyable(text: str) -> str:
@@ -57,13 +56,35 @@ def copyable(text: str) -> str:
     return "\n".join(_MARKER_TAIL.sub("", line) for line in lines) + "\n"
 
 
-def workflow_snippets() -> list[dict[str, str]]:
-    """The build tools' tested workflows in menu order: file, label, text as a reader copies it."""
+def workflow_label(workflow: dict[str, Any]) -> str:
+    """What a workflow does, by what differs between them: what builds, what uploads, and where."""
+    runs = " ".join(str(step.get("run", "")) for job in workflow["jobs"].values() for step in job.get("steps") or [])
+    builder = next(command for command in _BUILDERS if command in runs)
+    publishing = publishing_jobs(workflow)
+    uploader = "uv publish" if any("uv publish" in str(s.get("run", "")) for j in publishing for s in workflow["jobs"][j].get("steps") or []) else "gh-action-pypi-publish"
+    extras = []
+    if Index.TESTPYPI in publishing.values():
+        extras.append("TestPyPI")
+    if any("sigstore" in str(s.get("uses", "")) for job in workflow["jobs"].values() for s in job.get("steps") or []):
+        extras.append("a signed GitHub Release")
+    return f"{builder}, uploaded by {uploader}" + (f" (with {' and '.join(extras)})" if extras else "")
+
+
+def highlighted(text: str) -> list[str]:
+    """Each line of a YAML text as Pygments highlights the site's code blocks (spans closed per line)."""
+    return highlight(text, YamlLexer(), HtmlFormatter(nowrap=True)).split("\n")[: text.count("\n")]
+
+
+def workflow_snippets() -> list[dict[str, Any]]:
+    """The build tools' tested workflows in menu order: file, label, text as a reader copies it, and
+    its lines highlighted."""
     folder = SNIPPETS / "workflows"
-    return [
-        {"file": name, "label": label, "text": copyable((folder / name).read_text(encoding="utf-8"))}
-        for name, label in BUILD_TOOLS.items()
-    ]
+    found = []
+    for name in BUILD_TOOLS:
+        source = (folder / name).read_text(encoding="utf-8")
+        text = copyable(source)
+        found.append({"file": name, "label": workflow_label(workflows.load(folder / name)), "text": text, "lines": highlighted(text)})
+    return found
 
 
 def model_data() -> dict[str, Any]:

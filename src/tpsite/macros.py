@@ -12,7 +12,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from tpsite import error_page, from_snippets, gallery, pitfalls, publish, variants
+from tpsite import about_page, error_page, from_snippets, gallery, pitfalls, publish, variants
 from tpsite.model import Index, PublisherForm
 from tpsite.sample import SAMPLE
 
@@ -123,3 +123,5 @@ def define_env(env: Any) -> None:
     env.macro(variant_form_html, "variant_form")
     env.macro(gitlab_form_html, "gitlab_form")
     env.macro(variant_outcome)
+    env.macro(about_page.sources_record, "sources_record")
+    env.macro(about_page.counts, "gallery_counts")

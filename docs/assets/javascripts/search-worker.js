@@ -14,6 +14,28 @@
     throw new Error("the search worker must come from this site");
   }
 
+  // Material links each result to its page with `?h=<matched terms>` and marks those terms there.
+  // Words that carry no meaning ("in", "the") and two-letter fragments are dropped from a
+  // result's terms, so the landing page does not light up every "in" inside a word.
+  var RESULT = 3; // Material's message type for search results
+  var STOP = new Set("a an and are as at be but by for from has have in is it its no not of on or so that the this to was were will with you your".split(" "));
+  var post = self.postMessage.bind(self);
+  self.postMessage = function (message) {
+    if (message && message.type === RESULT && message.data && Array.isArray(message.data.items)) {
+      message.data.items.forEach(function (group) {
+        group.forEach(function (doc) {
+          if (!doc.terms) return;
+          var kept = {};
+          Object.keys(doc.terms).forEach(function (term) {
+            if (term.length > 2 && !STOP.has(term.toLowerCase())) kept[term] = doc.terms[term];
+          });
+          doc.terms = kept;
+        });
+      });
+    }
+    post(message);
+  };
+
   // Keep Material's message listener instead of letting it receive messages directly.
   var listeners = [];
   var addEventListener = self.addEventListener.bind(self);

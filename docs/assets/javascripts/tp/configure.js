@@ -19,53 +19,70 @@ function jobRange(lines, id) {
   return [start, end];
 }
 
-function replaceOnce(text, pattern, replacement, what) {
-  let count = 0;
-  const out = text.replace(pattern, (...m) => {
-    count++;
-    return typeof replacement === "function" ? replacement(...m) : replacement;
-  });
-  if (count !== 1) throw new Error(`the workflow snippet changed: expected one ${what}, found ${count}`);
-  return out;
-}
-
 /** Which indexes a workflow template has a publishing job for: {pypi, testpypi}. */
 export function templateIndexes(template, sample) {
   const lines = template.split("\n");
   return { pypi: jobRange(lines, sample.jobs.pypi) !== null, testpypi: jobRange(lines, sample.jobs.testpypi) !== null };
 }
 
+function changed(what) {
+  return new Error(`the workflow snippet changed: expected ${what}`);
+}
+
 /**
- * The workflow with the reader's names. template: the embedded snippet; sample: the names it
- * uses (tp-data.sample); opts: {project, pypi, testpypi, pypiEnvironment, testpypiEnvironment}.
+ * How the template becomes the reader's workflow, line by line: [{i, edits: [[from, to]]}], the
+ * template's lines to keep (by index) and the text to replace in each. template: the embedded
+ * snippet; sample: the names it uses; opts: {project, pypi, testpypi, pypiEnvironment,
+ * testpypiEnvironment}. The same plan turns the plain text and the highlighted lines into the
+ * reader's file.
  */
-export function renderWorkflow(template, sample, opts, model) {
-  let lines = template.replace(/\n+$/, "").split("\n");
-  const drop = [];
-  if (!opts.testpypi) drop.push(sample.jobs.testpypi);
-  if (!opts.pypi) drop.push(sample.jobs.pypi, "github-release");
-  for (const id of drop) {
+export function planWorkflow(template, sample, opts, model) {
+  const lines = template.replace(/\n+$/, "").split("\n");
+  const drop = new Set();
+  const edits = new Map();
+  const dropJob = (id) => {
     const range = jobRange(lines, id);
-    if (!range) continue;
-    // Jobs that needed a dropped job go with it (github-release needs publish-to-pypi).
-    lines = [...lines.slice(0, range[0]), ...lines.slice(range[1])];
-  }
-  while (lines.length && lines[lines.length - 1] === "") lines.pop();
+    if (range) for (let i = range[0]; i < range[1]; i++) drop.add(i);
+  };
+  if (!opts.testpypi) dropJob(sample.jobs.testpypi);
+  // Jobs that needed a dropped job go with it (github-release needs publish-to-pypi).
+  if (!opts.pypi) for (const id of [sample.jobs.pypi, "github-release"]) dropJob(id);
   const project = isValidName(strip(opts.project || "", model), model) ? canonicalize(strip(opts.project, model)) : sample.project;
   for (const [key, host] of [["testpypi", "test.pypi.org"], ["pypi", "pypi.org"]]) {
     const range = jobRange(lines, sample.jobs[key]);
-    if (!range) continue;
-    let block = lines.slice(range[0], range[1]).join("\n");
-    const env = (key === "pypi" ? opts.pypiEnvironment : opts.testpypiEnvironment) ?? key;
-    if (env === "") {
-      block = replaceOnce(block, /\n +environment:\n +name: .*\n +url: .*/, "", "environment block");
+    if (!range || drop.has(range[0])) continue;
+    const at = lines.slice(range[0], range[1]).findIndex((line) => /^ +environment:$/.test(line));
+    if (at === -1) throw changed(`an environment block in ${sample.jobs[key]}`);
+    const env = range[0] + at;
+    const name = lines[env + 1].match(new RegExp(`^( +name: )${key}$`));
+    const url = lines[env + 2].match(new RegExp(`^( +url: https://${host.replace(/\./g, "\\.")}/p/)${sample.project.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+    if (!name || !url) throw changed(`environment ${key} with its ${host} project URL`);
+    const environment = (key === "pypi" ? opts.pypiEnvironment : opts.testpypiEnvironment) ?? key;
+    if (environment === "") {
+      for (const i of [env, env + 1, env + 2]) drop.add(i);
     } else {
-      block = replaceOnce(block, new RegExp(`(\\n +environment:\\n +name: )${key}(\\n)`), (_, a, b) => a + yamlScalar(env) + b, `environment ${key}`);
-      block = replaceOnce(block, new RegExp(`(url: https://${host.replace(/\./g, "\\.")}/p/)${sample.project.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`), (_, a) => a + project, `${host} project URL`);
+      edits.set(env + 1, [[key, yamlScalar(environment)]]);
+      edits.set(env + 2, [[sample.project, project]]);
     }
-    lines = [...lines.slice(0, range[0]), ...block.split("\n"), ...lines.slice(range[1])];
   }
-  return lines.join("\n") + "\n";
+  const kept = lines.map((_, i) => i).filter((i) => !drop.has(i));
+  while (kept.length && lines[kept[kept.length - 1]] === "") kept.pop();
+  return kept.map((i) => ({ i, edits: edits.get(i) || [] }));
+}
+
+/** The plan applied to one line of text: each edit replaces the last occurrence (the value). */
+export function applyEdits(text, edits) {
+  for (const [from, to] of edits) {
+    const at = text.lastIndexOf(from);
+    if (at !== -1) text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
+/** The workflow with the reader's names, as text. */
+export function renderWorkflow(template, sample, opts, model) {
+  const lines = template.replace(/\n+$/, "").split("\n");
+  return planWorkflow(template, sample, opts, model).map(({ i, edits }) => applyEdits(lines[i], edits)).join("\n") + "\n";
 }
 
 /**

@@ -52,24 +52,25 @@ export function data(name) {
 }
 
 /**
- * Start a tool once per page view: find its form (id `rootId`), run `start(root)` (which may wait
- * for data), then remove the "needs JavaScript" note, enable the controls and mark the form ready
- * (`data-ready`, what the tests wait for). Instant navigation brings the form back without
- * reloading this module, hence the mark. A failure is shown in the form, not thrown.
+ * Start a tool once per page view: find its form (id `rootId`), remove the "needs JavaScript"
+ * note, enable the controls, run `start(root)` (which may wait for data and disable what does not
+ * apply), then mark the form ready (`data-ready`, what the tests wait for). Instant navigation
+ * brings the form back without reloading this module, hence the marks. A failure is shown in the
+ * form, not thrown.
  */
 export function mountTool(rootId, start) {
   onEveryPage(async () => {
     const root = document.getElementById(rootId);
     if (!root || root.dataset.mounting) return;
     root.dataset.mounting = "1";
+    root.querySelector("#tp-js-missing")?.remove();
+    for (const node of root.querySelectorAll("[disabled]")) node.disabled = false;
     try {
       await start(root);
     } catch (error) {
       root.prepend(h("p", { className: "tp-error", role: "alert", text: `This tool could not start: ${error && error.message ? error.message : error}. Reload the page to try again.` }));
       return;
     }
-    root.querySelector("#tp-js-missing")?.remove();
-    for (const node of root.querySelectorAll("[disabled]")) node.disabled = false;
     root.dataset.ready = "1";
   });
 }

@@ -1,8 +1,10 @@
-// The configure page: the reader's names -> warnings, the tested workflow filled in, PyPI's form.
+// The configure page: the reader's names -> the values for PyPI's form first, then the tested
+// workflow with those names in it (highlighted like every block of the site), then what to do next.
+// Reader text goes into the page with textContent only.
 
 import { nameWarnings } from "./names.js";
-import { renderWorkflow, publisherForms, templateIndexes } from "./configure.js";
-import { h, data, copyButton, mountTool } from "./dom.js";
+import { planWorkflow, applyEdits, publisherForms, templateIndexes } from "./configure.js";
+import { h, data, copyButton, mountTool, siteUrl } from "./dom.js";
 
 const FIELDS = ["owner", "repository", "project", "dist", "workflow", "environment", "testenvironment"];
 
@@ -27,21 +29,60 @@ function renderWarnings(root, warnings) {
   }
 }
 
+/** The highlighted workflow: the trusted lines the site built (configure.json), with the reader's
+ * names put into their text nodes (never parsed as markup). */
+function highlightedWorkflow(workflow, plan) {
+  const code = h("code", { id: "tp-workflow-text", tabindex: "0", "aria-labelledby": "tp-workflow-heading" });
+  const template = document.createElement("template");
+  plan.forEach(({ i, edits }) => {
+    template.innerHTML = workflow.lines[i]; // the site's own Pygments output, not reader input
+    const line = template.content;
+    for (const [from, to] of edits) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let last = null;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.data.includes(from)) last = node;
+      if (last) last.data = applyEdits(last.data, [[from, to]]);
+    }
+    code.append(line.cloneNode(true), "\n");
+  });
+  return h("div", { className: "highlight tp-output" }, h("pre", {}, code));
+}
+
+function nextSteps(opts, model, path) {
+  const indexes = ["pypi", "testpypi"].filter((k) => opts[k]);
+  const envs = indexes.map((k) => (k === "pypi" ? opts.pypiEnvironment : opts.testpypiEnvironment)).filter(Boolean);
+  const steps = [];
+  if (envs.length) {
+    steps.push(h("li", {}, `In ${opts.owner}/${opts.repository} on GitHub, Settings → Environments: create ${envs.map((e) => `“${e}”`).join(" and ")}; for the PyPI one add required reviewers and allow only your release tags (`, h("a", { href: siteUrl("guide/#environments"), text: "how" }), ")."));
+  }
+  for (const k of indexes) {
+    steps.push(h("li", {}, `Sign in to ${model.indexes[k].site} (${model.indexes[k].host}; its own account) and add the publisher with the values above: `, h("a", { href: model.indexes[k].pending, text: model.indexes[k].pending }), "."));
+  }
+  steps.push(h("li", {}, "Save the workflow as ", h("code", { text: path }), ", commit it and push it to your default branch."));
+  steps.push(h("li", {}, "Tag a release (", h("code", { text: "git tag v0.1.0 && git push origin v0.1.0" }), ") and watch the run; if it fails, paste its log into ", h("a", { href: siteUrl("diagnose/"), text: "Diagnose" }), "."));
+  steps.push(h("li", {}, "Check what was published: the files, and their attestations (", h("a", { href: siteUrl("publish/verify/"), text: "how to verify" }), ")."));
+  return [h("h2", { className: "tp-h", id: "tp-steps-heading", text: "Next steps" }), h("ol", { className: "tp-steps" }, steps)];
+}
+
 function run(root, out, model, conf) {
   const state = read(root);
   const sample = conf.sample;
-  const warnings = nameWarnings(state.fields, model);
+  // A field left empty is not an error: the sample's name stands in for it until the reader types.
+  const typed = Object.fromEntries(Object.entries(state.fields).filter(([, v]) => v !== ""));
+  const warnings = nameWarnings({ ...state.fields, project: state.fields.project || sample.project, dist: state.fields.dist }, model).filter(
+    (w) => w.field in typed || w.field === "workflow" || w.field.endsWith("environment"),
+  );
   renderWarnings(root, warnings);
   const workflow = conf.workflows.find((w) => w.file === state.tool) || conf.workflows[0];
   const has = templateIndexes(workflow.text, sample);
+  const testpypiBox = root.querySelector('[name="tp-testpypi"]');
+  testpypiBox.disabled = !has.testpypi;
+  root.querySelector("#tp-testpypi-note").hidden = has.testpypi;
   const chosen = { pypi: state.pypi && has.pypi, testpypi: state.testpypi && has.testpypi };
   const nodes = [];
   const errors = warnings.filter((w) => w.level === "error");
   if (errors.length) {
     nodes.push(h("p", { className: "tp-error", "data-note": "errors", text: `${errors.length === 1 ? "One value needs" : errors.length + " values need"} fixing (see the notes under the fields): PyPI would refuse ${errors.length === 1 ? "it" : "them"}, or the publisher would never match.` }));
-  }
-  if (state.testpypi && !has.testpypi) {
-    nodes.push(h("p", { className: "tp-note", "data-note": "no-testpypi", text: "This build tool's tested workflow publishes to PyPI only. For a TestPyPI job as well, pick the first uv workflow and change its build step." }));
   }
   if (!chosen.pypi && !chosen.testpypi) {
     nodes.push(h("p", { className: "tp-error", "data-note": "no-index", text: "Choose PyPI, TestPyPI or both." }));
@@ -62,39 +103,37 @@ function run(root, out, model, conf) {
   if (placeholders.length) {
     nodes.push(h("p", { className: "tp-note", "data-note": "sample-names", text: `Until you fill in ${placeholders.join(", ")}, the sample project's names are shown.` }));
   }
-  let text;
+  let plan;
   try {
-    text = renderWorkflow(workflow.text, sample, opts, model);
+    plan = planWorkflow(workflow.text, sample, opts, model);
   } catch (error) {
     nodes.push(h("p", { className: "tp-error", text: `The workflow could not be generated: ${error.message}` }));
     out.replaceChildren(...nodes);
     return;
   }
+  const lines = workflow.text.replace(/\n+$/, "").split("\n");
+  const text = plan.map(({ i, edits }) => applyEdits(lines[i], edits)).join("\n") + "\n";
   const path = `.github/workflows/${opts.workflow.trim()}`;
   nodes.push(
-    h("h2", { className: "tp-h", id: "tp-workflow-heading", text: "The workflow" }),
-    h("p", {}, "Save it as ", h("code", { text: path }), " in ", h("code", { text: `${opts.owner}/${opts.repository}` }), ". ", copyButton(() => text, "Copy the workflow")),
-    h("pre", { className: "tp-output" }, h("code", { id: "tp-workflow-text", tabindex: "0", "aria-labelledby": "tp-workflow-heading", text })),
+    h("h2", { className: "tp-h", id: "tp-forms-heading", text: "1. PyPI's publisher form" }),
+    h("p", { text: "For a new project: your account → Publishing → “Add a new pending publisher”, GitHub tab. For a project that exists: the project's Settings → Publishing, the same values without the project name." }),
   );
-  const forms = publisherForms(model, opts);
-  nodes.push(h("h2", { className: "tp-h", id: "tp-forms-heading", text: "PyPI's publisher form" }));
-  nodes.push(h("p", { text: "For a new project, open “Add a new pending publisher” (your account → Publishing, GitHub tab) and type these values. For an existing project, use the project's own Publishing settings: the same values without the project name." }));
-  for (const form of forms) {
+  for (const form of publisherForms(model, opts)) {
     nodes.push(
       h(
         "figure",
         { className: "tp-form tp-forms", "data-index": form.index, "aria-label": `${form.site} publisher form values` },
         h("figcaption", {}, `${form.site}: `, h("a", { href: form.url, text: form.url })),
-        h(
-          "dl",
-          {},
-          form.fields.map(([label, value]) =>
-            h("div", {}, h("dt", { text: label }), h("dd", {}, value ? h("code", { text: value }) : h("em", { text: "(leave empty)" }), value ? copyButton(value, `Copy ${form.site} ${label}`) : null)),
-          ),
-        ),
+        h("dl", {}, form.fields.map(([label, value]) => h("div", {}, h("dt", { text: label }), h("dd", {}, value ? h("code", { text: value }) : h("em", { text: "(leave empty)" }), value ? copyButton(value, `Copy ${form.site} ${label}`) : null)))),
       ),
     );
   }
+  nodes.push(
+    h("h2", { className: "tp-h", id: "tp-workflow-heading", text: "2. The workflow" }),
+    h("p", {}, "Save it as ", h("code", { text: path }), " in ", h("code", { text: `${opts.owner}/${opts.repository}` }), ". ", copyButton(() => text, "Copy the workflow")),
+    highlightedWorkflow(workflow, plan),
+    ...nextSteps(opts, model, path),
+  );
   out.replaceChildren(...nodes);
 }
 

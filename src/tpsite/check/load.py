@@ -1,0 +1,100 @@
+"""Reading a YAML file for the checker: the data and the line of every value, or a clear refusal.
+
+The data is plain dicts, lists and scalars; `lines` maps a path (a tuple of keys and indexes, as
+`("jobs", "publish", "steps", 2, "uses")`) to the 1-based line of that key or item. The browser's
+checker reads YAML with the `yaml` npm package into the same shapes (docs/assets/javascripts/tp/
+check-load.js), so the rules see the same input on both sides.
+
+Refused, each with a message a reader can act on: more than MAX_BYTES, not YAML (with the parser's
+line and column), more than MAX_ALIASES aliases (an alias bomb expands exponentially), a
+document that is not a mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+
+MAX_BYTES = 1024 * 1024
+MAX_ALIASES = 100
+
+Path = tuple[str | int, ...]
+
+
+class Refused(ValueError):
+    """The file cannot be checked; the message says why, for the reader."""
+
+
+@dataclass
+class Loaded:
+    file: str
+    data: dict[str, Any]
+    lines: dict[Path, int] = field(default_factory=dict)
+    text: str = ""
+
+    def line(self, *path: str | int) -> int:
+        """The line of a path, or of its nearest ancestor that has one (1 for the whole file)."""
+        key: Path = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+
+def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            k = str(key) if not isinstance(key, bool) else ("on" if key is True else str(key))
+            try:
+                lines[(*path, k)] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            out[k] = _plain(value, (*path, k), lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = []
+        for i, value in enumerate(node):
+            try:
+                lines[(*path, i)] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+            out_list.append(_plain(value, (*path, i), lines))
+        return out_list
+    if node is None or isinstance(node, (bool, int, float)):
+        return node
+    return str(node)
+
+
+def load(file: str, text: str) -> Loaded:
+    """A YAML text as data with lines, or Refused."""
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise Refused(f"{file}: {len(text):,} characters is more than a workflow has; not read (limit {MAX_BYTES:,} bytes)")
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        aliases = sum(isinstance(event, AliasEvent) for event in yaml.parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise Refused(f"{file}: not valid YAML at {where}: {exc.problem}") from None
+    except YAMLError as exc:
+        raise Refused(f"{file}: not valid YAML: {exc}") from None
+    if aliases > MAX_ALIASES:
+        raise Refused(f"{file}: {aliases} aliases (*name): more than a workflow uses; not expanded (limit {MAX_ALIASES})")
+    try:
+        documents = list(yaml.load_all(text))
+    except YAMLError as exc:
+        raise Refused(f"{file}: not valid YAML: {exc}") from None
+    if not documents or documents[0] is None:
+        raise Refused(f"{file}: empty")
+    lines: dict[Path, int] = {}
+    data = _plain(documents[0], (), lines)
+    if not isinstance(data, dict):
+        raise Refused(f"{file}: the top level is a {type(data).__name__}, not a mapping: not a workflow or pipeline")
+    return Loaded(file, data, lines, text)
