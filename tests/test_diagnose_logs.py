@@ -69,11 +69,12 @@ def test_fixture_is_well_formed(fixture: Fixture) -> None:
 
 
 DIAGNOSE_ALL = """async ([base, logs]) => {
-  const { diagnoseLog } = await import(new URL("assets/javascripts/tp/diagnose.js", base));
-  const gallery = await (await fetch(new URL("assets/data/gallery.json", base))).json();
+  const { diagnose } = await import(new URL("assets/javascripts/tp/diagnose.js", base));
+  const json = async (name) => (await fetch(new URL(`assets/data/${name}.json`, base))).json();
+  const [model, gallery] = await Promise.all([json("model"), json("gallery")]);
   return logs.map((log) => {
-    const r = diagnoseLog(log, gallery);
-    return { slugs: r.matches.map((m) => m.slug), claims: r.claims, index: r.index.index, platform: r.platform };
+    const r = diagnose(log, model, gallery);
+    return { slugs: (r.messages || []).map((m) => m.slug), claims: r.claims, index: r.index && r.index.value, platform: r.platform && r.platform.value };
   });
 }"""
 

@@ -167,7 +167,7 @@ def test_values_never_wrap_inside_a_word(diag: Diagnose) -> None:
     diag.compare()
     # Each line a value wraps onto starts right after a separator the page marked (a <wbr>).
     bad = diag.page.evaluate(
-        """() => {
+        r"""() => {
           const bad = [];
           for (const value of document.querySelectorAll("#tp-result .tp-value, #tp-compare-result .tp-value")) {
             const walker = document.createTreeWalker(value, NodeFilter.SHOW_TEXT);

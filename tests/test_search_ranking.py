@@ -30,6 +30,11 @@ def rank(site: Path, queries: list[str]) -> list[list[str]]:
     return json.loads(result.stdout)
 
 
+def pages(found: list[str]) -> list[str]:
+    """The pages of a result list (a group led by one of a page's sections is that page)."""
+    return [location.split("#")[0] for location in found]
+
+
 def test_expanded_words_missing_from_the_index_are_dropped(site: Path) -> None:
     result = subprocess.run(
         [shutil.which("node") or "node", str(HARNESS), str(site), "--guard-check"], capture_output=True, text=True, timeout=60
@@ -46,10 +51,12 @@ def test_the_harness_tells_hits_from_misses(site: Path) -> None:
 def test_every_headline_finds_its_entry_first(site: Path) -> None:
     entries = gallery.entries()
     results = rank(site, [e.headline for e in entries])
+    # Two pages may answer the same wording printed in different circumstances: either may lead.
+    sharing = {e.slug: {f"errors/{o.slug}/" for o in entries if o.headline == e.headline} for e in entries}
     wrong = {
         e.slug: found[:3]
         for e, found in zip(entries, results, strict=True)
-        if not found or found[0] != f"errors/{e.slug}/"
+        if not found or pages(found)[0] not in sharing[e.slug]
     }
     assert wrong == {}, f"{len(wrong)} of {len(entries)} headlines don't rank their entry first"
 
@@ -69,6 +76,6 @@ def test_a_line_of_a_real_log_finds_its_page_in_the_top_three(site: Path) -> Non
         if result.get("ended") == fixture.expected and result["messages"][0]["line"]:
             cases.append((fixture.name, fixture.expected, result["messages"][0]["line"]["text"]))
     results = rank(site, [line for _, _, line in cases])
-    missed = {name: (expected, found[:3]) for (name, expected, _), found in zip(cases, results, strict=True) if f"errors/{expected}/" not in found[:3]}
+    missed = {name: (expected, found[:3]) for (name, expected, _), found in zip(cases, results, strict=True) if f"errors/{expected}/" not in pages(found)[:3]}
     print(f"\nlines of real logs: {len(cases) - len(missed)} of {len(cases)} find their page in the top 3")
     assert len(missed) <= 0.05 * len(cases), missed

@@ -101,7 +101,9 @@ def error_index_markdown() -> str:
         rows = [e for e in entries if e.phase == phase]
         if not rows:
             continue
-        parts.append(f"## {heading} {{ #{phase} }}\n")
+        # Kept out of the search index: these lists repeat every headline, and a pasted message must
+        # find its own page, not this list.
+        parts.append(f"## {heading} {{ #{phase} data-search-exclude }}\n")
         parts.extend(f"- [{_inline_code(e.headline)}]({e.slug}.md)  \n  {e.description}" for e in rows)
         parts.append("")
     return "\n".join(parts)
@@ -110,8 +112,10 @@ def error_index_markdown() -> str:
 def define_env(env: Any) -> None:
     """Register the site's macros (called by mkdocs-macros)."""
     env.variables["sample"] = SAMPLE
+
     def slug() -> str:
-        return str(env.page.file.src_uri).removeprefix("errors/").removesuffix(".md")
+        # The page's URL, which MkDocs and Zensical both give ("errors/<slug>/"); Zensical's page has no `file`.
+        return str(env.page.url).strip("/").removeprefix("errors/").removesuffix(".html")
 
     env.macro(lambda: error_page.headline_box(env.page.meta, slug()), "error_headline")
     env.macro(lambda: error_page.wording_history(slug()), "wording_history")

@@ -19,15 +19,19 @@
   // result's terms, so the landing page does not light up every "in" inside a word.
   var RESULT = 3; // Material's message type for search results
   var STOP = new Set("a an and are as at be but by for from has have in is it its no not of on or so that the this to was were will with you your".split(" "));
+  function meaningful(term) {
+    return term.length > 2 && !STOP.has(term.toLowerCase());
+  }
   var post = self.postMessage.bind(self);
   self.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && Array.isArray(message.data.items)) {
+      message.data.items = byCoverage(message.data.items);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) {
           if (!doc.terms) return;
           var kept = {};
           Object.keys(doc.terms).forEach(function (term) {
-            if (term.length > 2 && !STOP.has(term.toLowerCase())) kept[term] = doc.terms[term];
+            if (meaningful(term)) kept[term] = doc.terms[term];
           });
           doc.terms = kept;
         });
@@ -89,7 +93,36 @@
     };
   }
 
+  // A pasted message's double quotes are part of its text, not a phrase: Material makes every word
+  // of a quoted phrase required, so `Tag "v1.3.4" is not allowed` found nothing at all.
   function pasteable(query) {
-    return query.replace(/[:^~`]/g, " ").replace(/(^|\s)[-+]+/g, "$1");
+    return query.replace(/[:^~`"]/g, " ").replace(/(^|\s)[-+]+/g, "$1");
+  }
+
+  // Pages whose best part has more of the searched words come first; among equals, Material's
+  // order stands. Material orders pages by their best-scoring part whatever words it has, and
+  // scores a page's opening part far above its sections, so a pasted
+  // message that a gallery page quotes in full in a section (an older wording, a client's
+  // variant) lost to opening parts that share a few of its words.
+  function byCoverage(groups) {
+    function rank(group) {
+      var best = { coverage: 0, score: 0 };
+      group.forEach(function (doc) {
+        var terms = doc.terms ? Object.keys(doc.terms).filter(meaningful) : [];
+        if (!terms.length) return;
+        var found = terms.filter(function (term) { return doc.terms[term]; }).length;
+        var coverage = found / terms.length;
+        if (coverage > best.coverage || (coverage === best.coverage && doc.score > best.score)) {
+          best = { coverage: coverage, score: doc.score };
+        }
+      });
+      return best;
+    }
+    return groups
+      .map(function (group, index) { return { group: group, index: index, rank: rank(group) }; })
+      .sort(function (a, b) {
+        return b.rank.coverage - a.rank.coverage || a.index - b.index;
+      })
+      .map(function (entry) { return entry.group; });
   }
 })();

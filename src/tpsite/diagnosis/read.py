@@ -297,12 +297,18 @@ _SUB_ENV = js(r"repo:[^:]+:environment:(.+)", re.S)
 _SUB_NO_ENV = js(r"repo:[^:]+:(?:ref:|pull_request$)")
 
 
+def _telling(claims: dict[str, str]) -> bool:
+    """A dump cut to one line still counts when that line is unmistakably a token's subject or workflow."""
+    sub, ref = claims.get("sub", ""), claims.get("job_workflow_ref", "")
+    return sub.startswith(("repo:", "project_path:")) or "/.github/workflows/" in ref
+
+
 def parse_claims(cleaned: Cleaned) -> Claims | None:
     """The claims the log shows, from its last dump (a re-run appends a new one)."""
     dumps = [
         d
         for d in (*_action_dumps(cleaned.lines), *_uv_dumps(cleaned.lines), *_json_dumps(cleaned.text))
-        if len(d.claims) + len(d.missing) >= 2
+        if len(d.claims) + len(d.missing) >= 2 or _telling(d.claims)
     ]
     if not dumps:
         return None
@@ -409,8 +415,9 @@ def detect_tool(cleaned: Cleaned, claims: Claims | None) -> tuple[Found, Found]:
             platform = Found(name, at)
             break
     if claims:
-        if claims.claims.get("project_path") or claims.claims.get("ci_config_ref_uri"):
+        sub = claims.claims.get("sub", "")
+        if claims.claims.get("project_path") or claims.claims.get("ci_config_ref_uri") or sub.startswith("project_path:"):
             platform = Found("gitlab", claims.line)
-        elif claims.claims.get("job_workflow_ref") or claims.claims.get("repository"):
+        elif claims.claims.get("job_workflow_ref") or claims.claims.get("repository") or sub.startswith("repo:"):
             platform = Found("github", claims.line)
     return tool, platform

@@ -205,13 +205,20 @@ function jsonDumps(text) {
   return n >= 2 ? [{ format: "json", claims, missing: [], line: -1, struct: "" }] : [];
 }
 
+/** A dump cut to one line still counts when that line is unmistakably a token's subject or workflow. */
+function telling(claims) {
+  const sub = typeof claims.sub === "string" ? claims.sub : "";
+  const ref = typeof claims.job_workflow_ref === "string" ? claims.job_workflow_ref : "";
+  return sub.startsWith("repo:") || sub.startsWith("project_path:") || ref.includes("/.github/workflows/");
+}
+
 /**
  * The claims the log shows, from its last dump (a re-run appends a new one): null, or
  * {format, claims, missing, inferred, line} (line: index of the dump's first cleaned line, -1 for JSON).
  */
 export function parseClaims(cleaned) {
   const dumps = [...actionDumps(cleaned.lines), ...uvDumps(cleaned.lines), ...jsonDumps(cleaned.text)].filter(
-    (d) => Object.keys(d.claims).length + d.missing.length >= 2,
+    (d) => Object.keys(d.claims).length + d.missing.length >= 2 || telling(d.claims),
   );
   if (!dumps.length) return null;
   dumps.sort((a, b) => a.line - b.line);
@@ -295,8 +302,9 @@ export function detectTool(cleaned, claims) {
     }
   }
   if (claims) {
-    if (claims.claims.project_path || claims.claims.ci_config_ref_uri) platform = { value: "gitlab", line: claims.line };
-    else if (claims.claims.job_workflow_ref || claims.claims.repository) platform = { value: "github", line: claims.line };
+    const sub = typeof claims.claims.sub === "string" ? claims.claims.sub : "";
+    if (claims.claims.project_path || claims.claims.ci_config_ref_uri || sub.startsWith("project_path:")) platform = { value: "gitlab", line: claims.line };
+    else if (claims.claims.job_workflow_ref || claims.claims.repository || sub.startsWith("repo:")) platform = { value: "github", line: claims.line };
   }
   return [tool, platform];
 }
