@@ -44,6 +44,9 @@ def _code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
+LONG_HEADLINE = 12  # lines; a longer message goes under the way to Diagnose
+
+
 def headline_box(meta: dict[str, object], slug: str) -> str:
     """The message verbatim, the way to Diagnose, and the jump list phones see (the page's causes,
     in the tally's order, then its fixed sections)."""
@@ -62,6 +65,9 @@ def headline_box(meta: dict[str, object], slug: str) -> str:
         f'\n<nav class="tp-jump" aria-label="On this page">\n<p>{"Causes, most often first" if entry.causes else "On this page"}'
         f'{f" ({note})" if note else ""}:</p>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
     )
+    # A whole job summary (forty lines) would push the way to Diagnose off a phone's first screen.
+    if len(str(meta["headline"]).splitlines()) > LONG_HEADLINE:
+        return diagnose.lstrip("\n") + "\n" + box + jump
     return box + diagnose + jump
 
 
