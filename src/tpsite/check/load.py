@@ -6,8 +6,12 @@ checker reads YAML with the `yaml` npm package into the same shapes (docs/assets
 check-load.js), so the rules see the same input on both sides.
 
 Refused, each with a message a reader can act on: more than MAX_BYTES, not YAML (with the parser's
-line and column), more than MAX_ALIASES aliases (an alias bomb expands exponentially), a
-document that is not a mapping.
+line and column), more than MAX_ALIASES aliases, more than MAX_VALUES values once aliases are
+expanded (an alias bomb expands exponentially: the count stops at the limit, nothing is built
+past it), a document that is not a mapping.
+
+A GitLab file with a `spec:` header (include inputs) is two documents: the header, then the jobs;
+the jobs are what is read.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ruamel.yaml.events import AliasEvent
 
 MAX_BYTES = 1024 * 1024
 MAX_ALIASES = 100
+MAX_VALUES = 100_000
 
 Path = tuple[str | int, ...]
 
@@ -47,7 +52,21 @@ class Loaded:
         return 1
 
 
-def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
+class _Budget:
+    """Counts the values built; past MAX_VALUES the file is refused (aliases expand)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.left = MAX_VALUES
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise Refused(f"{self.file}: more than {MAX_VALUES:,} values once its aliases (*name) are expanded; not read")
+
+
+def _plain(node: Any, path: Path, lines: dict[Path, int], budget: _Budget) -> Any:
+    budget.spend()
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -56,7 +75,7 @@ def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
                 lines[(*path, k)] = node.lc.key(key)[0] + 1
             except (KeyError, TypeError):
                 pass
-            out[k] = _plain(value, (*path, k), lines)
+            out[k] = _plain(value, (*path, k), lines, budget)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
@@ -65,7 +84,7 @@ def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
                 lines[(*path, i)] = node.lc.item(i)[0] + 1
             except (KeyError, TypeError, IndexError):
                 pass
-            out_list.append(_plain(value, (*path, i), lines))
+            out_list.append(_plain(value, (*path, i), lines, budget))
         return out_list
     if node is None or isinstance(node, (bool, int, float)):
         return node
@@ -91,10 +110,13 @@ def load(file: str, text: str) -> Loaded:
         documents = list(yaml.load_all(text))
     except YAMLError as exc:
         raise Refused(f"{file}: not valid YAML: {exc}") from None
-    if not documents or documents[0] is None:
+    document = documents[0] if documents else None
+    if len(documents) > 1 and isinstance(document, CommentedMap) and list(document) == ["spec"]:
+        document = documents[1]  # GitLab: the inputs header, then the file's contents
+    if document is None:
         raise Refused(f"{file}: empty")
     lines: dict[Path, int] = {}
-    data = _plain(documents[0], (), lines)
+    data = _plain(document, (), lines, _Budget(file))
     if not isinstance(data, dict):
         raise Refused(f"{file}: the top level is a {type(data).__name__}, not a mapping: not a workflow or pipeline")
     return Loaded(file, data, lines, text)
