@@ -24,7 +24,7 @@ from tpsite.check import check, parse_repository
 from tpsite.check.findings import KINDS
 from tpsite.model import GitHubRepository, Index
 from tpsite.model.jobs import gitlab_publishing_jobs, publishing_jobs
-from tpsite.paths import DOCS, SNIPPETS
+from tpsite.paths import DOCS, ROOT, SNIPPETS
 from tpsite.sample import SAMPLE
 
 PYPROJECT = SNIPPETS / SAMPLE.pyproject
@@ -429,3 +429,26 @@ def test_odd_shapes_never_raise(text: str, tmp_path: Path) -> None:
     root = checkout(tmp_path, {"publish.yml": text})
     (root / ".gitlab-ci.yml").write_text("include: [5, {local: [1]}, {local: nothere.yml}]\njob:\n  script: [[twine upload x], 5]\n  id_tokens: 3\n  extends: [.x, 5]\n", encoding="utf-8")
     check(root, parse_repository(REPOSITORY), run_zizmor=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every rule can fire: a minimal checkout per finding that no other fixture raises
+# (tests/data/check-rules/<id>/), and every finding of the table raised somewhere.
+
+RULES = ROOT / "tests" / "data" / "check-rules"
+FIXTURES = ROOT / "tests" / "data" / "check"
+
+
+@pytest.mark.parametrize("folder", sorted(RULES.iterdir()), ids=lambda p: p.name)
+def test_each_rule_example_raises_its_finding(folder: Path) -> None:
+    report = check(folder, parse_repository("example/project"), run_zizmor=False)
+    assert folder.name in ids(report), [f.as_json() for f in report.findings]
+
+
+def test_every_finding_of_the_table_is_raised_by_some_fixture(tmp_path: Path) -> None:
+    raised: set[str] = set()
+    for folder in [*sorted(RULES.iterdir()), *sorted(p for p in FIXTURES.iterdir() if p.is_dir())]:
+        raised |= ids(check(folder, parse_repository("example/project")))
+    for name, (files, pyproject, _) in SEEN.items():
+        raised |= ids(check(checkout(tmp_path / name, files, pyproject=pyproject), parse_repository(REPOSITORY)))
+    assert set(KINDS) - raised == set()

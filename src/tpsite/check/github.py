@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from tpsite.check import steps as step_rules
 from tpsite.check import triggers as trig
 from tpsite.check.findings import Finding
-from tpsite.check.load import Loaded
+from tpsite.check.load import Loaded, Refused, load
 from tpsite.check.uploads import (
     PUBLISH_ACTION,
     WITHOUT_OIDC,
@@ -113,12 +113,30 @@ def _environment(job: Mapping[str, Any]) -> tuple[str | None, str]:
     return (str(env) if env not in (None, "") else None), url
 
 
+_INPUT = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+
+
 def _called(loaded: Loaded, job: Mapping[str, Any], ctx: Context) -> Loaded | None:
-    """The local reusable workflow a job calls (`./.github/...` or `$/.github/...`), if readable."""
+    """The local reusable workflow a job calls (`./.github/...` or `$/.github/...`), if readable,
+    with `${{ inputs.name }}` put in: the caller's `with:` value, else the input's default."""
     call = job.get("uses")
     if not isinstance(call, str) or not call.startswith(("./", "$/")):
         return None
-    return ctx.load(call[2:].split("@")[0])
+    called = ctx.load(call[2:].split("@")[0])
+    if called is None or not _INPUT.search(called.text):
+        return called
+    on = trig.triggers(called.data).get("workflow_call")
+    declared = on.get("inputs") if isinstance(on, Mapping) and isinstance(on.get("inputs"), Mapping) else {}
+    values = {str(k): v["default"] for k, v in declared.items() if isinstance(v, Mapping) and "default" in v}
+    values.update({str(k): v for k, v in with_(job).items()})
+
+    def value(m: re.Match[str]) -> str:
+        return str(values[m[1]]).replace("\n", " ") if m[1] in values and not isinstance(values[m[1]], (Mapping, list)) else m[0]
+
+    try:
+        return load(called.file, _INPUT.sub(value, called.text))
+    except Refused:
+        return called
 
 
 def _project_urls(jobs: Mapping[str, Any]) -> set[str]:
@@ -236,6 +254,7 @@ def _call(loaded: Loaded, job_id: str, job: Mapping[str, Any], ctx: Context, add
         passes = secrets == "inherit" or bool(re.search(r"pypi", env_text(secrets), re.IGNORECASE)) or workflow.grants_id_token(loaded.data, job)
         inputs = " ".join(str(k) for k, v in with_(job).items() if str(v).lower() != "false")
         if not call.startswith(("./", "$/", *_OTHER_OIDC)) and passes and _PUBLISHING_NAME.search(call.split("@")[0] + " " + inputs):
+            ctx.scope.setdefault(loaded.file, set()).add(job_id)
             add("reusable-workflow-publishing", line, f"Job {job_id} calls {call}, a workflow in another repository that this check cannot read. If it uploads to PyPI, no Trusted Publisher can match it: the token names that repository's file.")
         return []
     ctx.called.add(called_file.file)
@@ -352,7 +371,7 @@ def _check_repeats(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: l
     if not repeated or test is None:
         return
     if ctx.per_commit_version is False:
-        add("static-testpypi-version", test.line, f"The version in pyproject.toml is static and job {job_id} uploads to TestPyPI on every {' and '.join(repeated)}: from the second run on, TestPyPI answers File already exists. Set `skip-existing: true` (or derive a version per commit).", test.file)
+        add("static-testpypi-version", test.line, f"The version does not change between releases (it is not derived from git) and job {job_id} uploads to TestPyPI on every {' and '.join(repeated)}: from the second run on, TestPyPI answers File already exists. Set `skip-existing: true` (or derive a version per commit).", test.file)
     elif "push" in repeated and ctx.per_commit_version:
         add("testpypi-without-skip-existing-on-every-push", test.line, f"Job {job_id} uploads to TestPyPI on pushes to branches without `skip-existing`: re-running a run whose files are already there fails with File already exists.", test.file)
 
@@ -391,6 +410,7 @@ def _form_values(form: Any) -> dict[str, str]:
 def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Upload], called: CalledWorkflow | None, events: list[str], ctx: Context, name: str) -> Iterator[JobReport]:
     """One entry per upload tool and index: the claims for each trigger that reaches the job, and the form."""
     data = loaded.data
+    on = trig.triggers(data)
     seen: set[tuple[str, str]] = set()
     env_name, _ = _environment(job if called is None else called.workflow["jobs"][called.job_id])
     reachable = [e for e in events if trig.reaches(e, job)] or events
@@ -415,7 +435,7 @@ def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Up
                 try:
                     got = github_claims(
                         data, workflow_path=loaded.file, job_id=job_id, repository=ctx.repository,
-                        trigger=Trigger(event_name=event, ref=trig.REFS[event]), audience=index.audience, called=called,
+                        trigger=Trigger(event_name=event, ref=trig.ref_for(event, on.get(event))), audience=index.audience, called=called,
                     )  # fmt: skip
                 except ValueError as exc:
                     why = str(exc)
@@ -433,7 +453,7 @@ def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Up
                     form = pending_publisher_form(
                         data, workflow_path=loaded.file, job_id=job_id, index=index, repository=ctx.repository,
                         project_name=ctx.project or "your-project", called=called,
-                        trigger=Trigger(event_name=usable[0], ref=trig.REFS[usable[0]]),
+                        trigger=Trigger(event_name=usable[0], ref=trig.ref_for(usable[0], on.get(usable[0]))),
                     )  # fmt: skip
                     publisher = _form_values(form)
                     why = None

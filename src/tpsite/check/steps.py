@@ -29,8 +29,9 @@ _EXPRESSION = re.compile(r"\$\{\{")
 _RELEASE_ACTIONS = ("softprops/action-gh-release", "ncipollo/release-action", "actions/create-release", "svenstaro/upload-release-action")
 _GH_RELEASE = re.compile(r"\bgh\s+release\s+(?:create|upload)\b")
 _GITHUB_TOKEN = re.compile(r"^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$")
-# Writes into dist/ (the folder the upload reads) other than the build's own.
-_INTO_DIST = re.compile(r"(?:>|\bcp\b|\bmv\b|--output-dir|-o)\s*\.?/?dist/")
+# Writes into dist/ (the folder the upload reads) other than the build's own: a copy, a move or a
+# shell redirection whose target is in dist/.
+_INTO_DIST = re.compile(r"(?:>\s*|\b(?:cp|mv)\b[^\n;&|]*\s)\.?/?dist/")
 
 Add = Callable[..., None]
 

@@ -63,6 +63,13 @@ def reaches(event: str, job: Mapping[str, Any]) -> bool:
     return not _NARROWING.search(cond)
 
 
+def ref_for(event: str, config: Any) -> str:
+    """The ref a run of `event` names: a push that runs only for branches pushes a branch."""
+    if event == "push" and isinstance(config, Mapping) and ("branches" in config or "branches-ignore" in config) and "tags" not in config and "tags-ignore" not in config:
+        return "refs/heads/main"
+    return REFS[event]
+
+
 def pushes_branches(config: Any) -> bool:
     """Whether a `push:` trigger runs for branches (not only for tags)."""
     if not isinstance(config, Mapping):

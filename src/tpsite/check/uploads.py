@@ -118,10 +118,10 @@ def truthy(value: Any) -> bool:
 def index_of(text: str, indexes: Mapping[str, str] | None = None) -> Index | None:
     """The index a command or URL names: TestPyPI, another index (None) or PyPI (the default).
     `uv publish --index NAME` names the publish-url of the index NAME in pyproject.toml."""
-    m = re.search(r"--index[=\s]+[\"']?([\w.-]+)", text)
+    m = re.search(r"(?:--index|--repository|(?:^|\s)-r)[=\s]+[\"']?([\w.-]+)", text)
     if m and indexes and m[1] in indexes:
         return index_of(indexes[m[1]])
-    if m and m[1].lower() == "pypi":
+    if m and m[1].lower() == "pypi":  # uv's and twine's name for PyPI
         return Index.PYPI
     if TESTPYPI.search(text):
         return Index.TESTPYPI
