@@ -34,6 +34,7 @@ REPOSITORY = SAMPLE.repository.full_name
 def checkout(root: Path, workflows_: dict[str, Path | str] | None = None, *, pyproject: Path | None = PYPROJECT, gitlab: Path | None = None) -> Path:
     """A repository checkout: workflows by file name (a snippet path or a text), a pyproject.toml,
     a .gitlab-ci.yml."""
+    root.mkdir(parents=True, exist_ok=True)
     folder = root / ".github" / "workflows"
     for name, source in (workflows_ or {}).items():
         folder.mkdir(parents=True, exist_ok=True)
@@ -452,3 +453,13 @@ def test_every_finding_of_the_table_is_raised_by_some_fixture(tmp_path: Path) ->
     for name, (files, pyproject, _) in SEEN.items():
         raised |= ids(check(checkout(tmp_path / name, files, pyproject=pyproject), parse_repository(REPOSITORY)))
     assert set(KINDS) - raised == set()
+
+
+def test_every_finding_of_the_checker_has_its_message() -> None:
+    from tpsite.check import texts
+
+    ours = {name for name, kind in KINDS.items() if kind.source == "checker"}
+    assert set(texts.MESSAGES) == ours
+    for variants in texts.MESSAGES.values():
+        for template in variants.values():
+            assert "{{" not in template and "}}" not in template  # check-text.js fills {name} only

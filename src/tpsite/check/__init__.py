@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tpsite.check import github, gitlab, zizmor
+from tpsite.check import github, gitlab, texts, zizmor
 from tpsite.check.findings import Finding
-from tpsite.check.load import Loaded, Refused, load
+from tpsite.check.load import Loaded, Refused
+from tpsite.check.load import load as load_yaml
 from tpsite.check.project import read_project
 from tpsite.check.steps import creates_release
-from tpsite.check.triggers import triggers
+from tpsite.check.triggers import triggers as triggers_of
 from tpsite.check.uploads import step_items
 from tpsite.model import GitHubRepository
 
@@ -83,12 +84,12 @@ def parse_repository(value: str) -> GitHubRepository:
 def release_tokens(loaded: list[Loaded], report: Report) -> list[Finding]:
     """Releases created with the GITHUB_TOKEN, where a workflow of the checkout publishes on
     `release`: GitHub starts no workflow for events that token causes."""
-    on_release = sorted({j.file for j in report.jobs if "release" in triggers(next((w.data for w in loaded if w.file == j.file), {}))})
+    on_release = sorted({j.file for j in report.jobs if "release" in triggers_of(next((w.data for w in loaded if w.file == j.file), {}))})
     if not on_release:
         return []
     found = []
     for workflow in loaded:
-        if "release" in triggers(workflow.data):
+        if "release" in triggers_of(workflow.data):
             continue  # runs for a release that exists: its release steps update that one
         jobs = workflow.data.get("jobs") if isinstance(workflow.data.get("jobs"), dict) else {}
         for job_id, job in jobs.items():
@@ -97,7 +98,7 @@ def release_tokens(loaded: list[Loaded], report: Report) -> list[Finding]:
             for i, step in step_items(job):
                 if creates_release(step):
                     where = workflow.line("jobs", job_id, "steps", i, "uses" if "uses" in step else "run")
-                    found.append(Finding("release-by-github-token", workflow.file, where, f"This step creates the release with the GITHUB_TOKEN, and GitHub starts no workflow for events that token causes: {', '.join(on_release)} (on: release) will not run for it. Publish on the tag push, or create the release with another token."))
+                    found.append(Finding("release-by-github-token", workflow.file, where, texts.message("release-by-github-token", workflows=", ".join(on_release))))
     return found
 
 
@@ -117,7 +118,7 @@ def check(root: Path, repository: GitHubRepository | None = None, *, run_zizmor:
         loaded = None
         if path.is_file() and root in path.parents:
             try:
-                loaded = load(relative, path.read_text(encoding="utf-8", errors="replace"))
+                loaded = load_yaml(relative, path.read_text(encoding="utf-8", errors="replace"))
             except Refused as exc:
                 report.refused.append(str(exc))
         cache[relative] = loaded
@@ -136,7 +137,7 @@ def check(root: Path, repository: GitHubRepository | None = None, *, run_zizmor:
         if loaded is None:
             continue
         if not isinstance(loaded.data.get("jobs"), dict):
-            report.refused.append(f"{loaded.file}: no `jobs:` mapping: not a GitHub Actions workflow")
+            report.refused.append(texts.refused(loaded.file, "not-workflow"))
             continue
         read_workflows.append(loaded)
         report.jobs.extend(github.check_workflow(loaded, ctx))
@@ -148,7 +149,7 @@ def check(root: Path, repository: GitHubRepository | None = None, *, run_zizmor:
     report.findings.extend(release_tokens(read_workflows, report))
     for file, job_id, line in ctx.reusable:
         if file not in ctx.called:
-            report.findings.append(Finding("reusable-workflow-publishing", file, line, f"Job {job_id} uploads in a workflow that runs only when called (on: workflow_call), and no workflow here calls it: called from another repository, no Trusted Publisher can match its token (PyPI takes the repository from the caller and the workflow from this file)."))
+            report.findings.append(Finding("reusable-workflow-publishing", file, line, texts.message("reusable-workflow-publishing", "offered", job=job_id)))
     if report.jobs:
         report.findings.extend(project.release_findings)
     if run_zizmor and read_workflows:

@@ -24,6 +24,7 @@ NEWER_TWINE = (("1.14.2", "7.0.0"), ("1.12.4", "6.1.0"))
 # The releases whose set-repo-and-ref step expands branch and tag names into a shell
 # (GHSA-vxmw-7h4f-hqxh): v1.12.0 to v1.12.4; fixed in v1.13.0.
 VULNERABLE = ("1.12.0", "1.12.4")
+VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})$")
 # Refs the action's repository does not have (no `v1` tag; the `master` branch was removed).
 ABSENT_REFS = ("v1", "master")
 
@@ -49,7 +50,7 @@ def data() -> dict[str, Any]:
 def version_of(ref: str, comment: str) -> str | None:
     """The release a `uses:` ref names: `v1.12.4` or `1.12`, the comment after a SHA, or the SHA's tag."""
     for text in (ref, comment):
-        m = re.fullmatch(r"v?(\d+(?:\.\d+){0,2})", text.strip())
+        m = VERSION.search(text.strip())
         if m:
             return m[1]
     found = next((r for r in table()["release"] if r["commit"] == ref.strip().lower()), None)

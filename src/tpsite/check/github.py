@@ -17,6 +17,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from tpsite.check import steps as step_rules
+from tpsite.check import texts
 from tpsite.check import triggers as trig
 from tpsite.check.findings import Finding
 from tpsite.check.load import Loaded, Refused, load
@@ -54,6 +55,8 @@ _OTHER_OIDC = ("actions/attest", "sigstore/", "astral-sh/attest-action", "aws-ac
 # A remote reusable workflow whose name or inputs say it publishes.
 _PUBLISHING_NAME = re.compile(r"publish|deploy|pypi", re.IGNORECASE)
 # A concurrency group that names the run's ref (else every run of the workflow shares it).
+# A project's page on PyPI or TestPyPI (an environment's URL).
+PROJECT_URL = re.compile(r"https://(?:test\.)?pypi\.org/p(?:roject)?/([^/\s]+)")
 _PER_REF = re.compile(r"github\.(?:ref|ref_name|sha|run_id|head_ref)\b|pull_request\.number")
 # Steps that restore a cache: the action, and the input that turns its cache on.
 _CACHES = {"actions/setup-python": "cache", "astral-sh/setup-uv": "enable-cache", "actions/setup-node": "cache", "actions/cache": None, "actions/cache/restore": None}
@@ -144,7 +147,7 @@ def _project_urls(jobs: Mapping[str, Any]) -> set[str]:
     found = set()
     for job in jobs.values():
         if isinstance(job, Mapping):
-            m = re.search(r"https://(?:test\.)?pypi\.org/p(?:roject)?/([^/\s]+)", _environment(job)[1])
+            m = PROJECT_URL.search(_environment(job)[1])
             if m and not _EXPRESSION.search(m[1]):
                 found.add(canonicalize_name(m[1]))
     return found
@@ -160,12 +163,12 @@ def check_workflow(loaded: Loaded, ctx: Context) -> list[JobReport]:
     only_called = bool(on) and set(on) <= {"workflow_call"}  # reported through its callers
     events = [e for e in on if e in trig.REFS]
 
-    def add(id_: str, line: int, message: str, file: str = loaded.file) -> None:
-        ctx.findings.append(Finding(id_, file, line, message))
+    def add(id_: str, line: int, variant: str = "", file: str = loaded.file, **fields: Any) -> None:
+        ctx.findings.append(Finding(id_, file, line, texts.message(id_, variant, **fields)))
 
     if step_rules.grants(data.get("permissions"), "id-token"):
         where = loaded.line("permissions", "id-token") if isinstance(data.get("permissions"), Mapping) else loaded.line("permissions")
-        add("id-token-at-workflow-level", where, "`id-token: write` at the workflow level reaches every job that declares no permissions of its own; grant it in the publishing job only.")
+        add("id-token-at-workflow-level", where)
     uploaded = step_rules.artifacts(data, ctx.load)
     projects = _project_urls(jobs)
     reports: list[JobReport] = []
@@ -213,7 +216,7 @@ def _check_environment_placement(loaded: Loaded, publishers: list[Mapping[str, A
     jobs = loaded.data["jobs"]
     for job_id, job in jobs.items():
         if isinstance(job, Mapping) and job not in publishers and "uses" not in job and _environment(job)[0] is not None:
-            add("environment-on-build-job", loaded.line("jobs", job_id, "environment"), f"Job {job_id} has the environment `{_environment(job)[0]}` but does not upload, and the job that uploads has none: move `environment:` to the publishing job, where the token is minted.")
+            add("environment-on-build-job", loaded.line("jobs", job_id, "environment"), job=job_id, environment=_environment(job)[0])
 
 
 def _check_concurrency(loaded: Loaded, concurrency: Any, path: tuple[str, ...], jobs: list[Mapping[str, Any]], add: Callable[..., None]) -> None:
@@ -228,8 +231,7 @@ def _check_concurrency(loaded: Loaded, concurrency: Any, path: tuple[str, ...], 
     shared = not _PER_REF.search(str(concurrency.get("group") or ""))
     both = len(tag_events) == 2 and all(any(trig.reaches(e, j) for j in jobs) for e in tag_events)
     if shared or both:
-        why = "every run of the workflow shares the group" if shared else "a tag push and the release made from it run in the same group"
-        add("concurrency-cancels-publish", loaded.line(*path, "cancel-in-progress"), f"`cancel-in-progress: true` and {why}: a newer run cancels one that is uploading, and the release can end half published. Queue runs instead (`cancel-in-progress: false`).")
+        add("concurrency-cancels-publish", loaded.line(*path, "cancel-in-progress"), "shared" if shared else "tag-and-release")
 
 
 def _note_actions(job: Mapping[str, Any], ctx: Context) -> None:
@@ -255,7 +257,7 @@ def _call(loaded: Loaded, job_id: str, job: Mapping[str, Any], ctx: Context, add
         inputs = " ".join(str(k) for k, v in with_(job).items() if str(v).lower() != "false")
         if not call.startswith(("./", "$/", *_OTHER_OIDC)) and passes and _PUBLISHING_NAME.search(call.split("@")[0] + " " + inputs):
             ctx.scope.setdefault(loaded.file, set()).add(job_id)
-            add("reusable-workflow-publishing", line, f"Job {job_id} calls {call}, a workflow in another repository that this check cannot read. If it uploads to PyPI, no Trusted Publisher can match it: the token names that repository's file.")
+            add("reusable-workflow-publishing", line, "remote", job=job_id, call=call)
         return []
     ctx.called.add(called_file.file)
     called_jobs = called_file.data.get("jobs") if isinstance(called_file.data.get("jobs"), Mapping) else {}
@@ -269,7 +271,7 @@ def _call(loaded: Loaded, job_id: str, job: Mapping[str, Any], ctx: Context, add
             for u in inner:
                 u.step = None
             ctx.scope.setdefault(called_file.file, set()).add(cid)
-            add("reusable-workflow-publishing", line, f"The upload runs in the reusable workflow {called_file.file} (job {cid}): PyPI matches the called file, and with attestations the signing identity names the caller, so neither file name works for both.")
+            add("reusable-workflow-publishing", line, called=called_file.file, job=cid)
             calls.append((CalledWorkflow(called_file.data, cid), inner))
     return calls
 
@@ -288,7 +290,7 @@ def _check_token_holder(loaded: Loaded, job_id: str, job: Mapping[str, Any], fou
     if built is not None:
         file, line = built
         where = (file, line) if file != loaded.file else (loaded.file, grant_line)
-        add("id-token-in-build-job", where[1], f"Job {job_id} runs the build (and the build backend's code) and can mint a PyPI upload token: keep `id-token: write` to the job that only downloads and uploads.", where[0])
+        add("id-token-in-build-job", where[1], "builds", where[0], job=job_id)
         return
     if found or not own:
         return  # publishes; or inherits the grant, which id-token-at-workflow-level reports
@@ -297,7 +299,7 @@ def _check_token_holder(loaded: Loaded, job_id: str, job: Mapping[str, Any], fou
         return
     if any(a and not a.startswith(("actions/", "./", "docker://")) for a in actions_):
         return  # a third-party action may use the token: we cannot see inside
-    add("id-token-in-build-job", grant_line, f"Job {job_id} does not publish and can mint a PyPI upload token: keep `id-token: write` to the job that only downloads and uploads.")
+    add("id-token-in-build-job", grant_line, "idle", job=job_id)
 
 
 def _check_publishing_job(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Upload], calls: list[tuple[CalledWorkflow, list[Upload]]], projects: set[str], ctx: Context, add: Callable[..., None], only_called: bool) -> None:
@@ -309,52 +311,52 @@ def _check_publishing_job(loaded: Loaded, job_id: str, job: Mapping[str, Any], f
     publishing_job = called.workflow["jobs"][called.job_id] if called else job
     env_name, env_url = _environment(publishing_job)
     if env_name and env_name != env_name.lower() and not _EXPRESSION.search(env_name) and called is None:
-        add("environment-case", loaded.line(*path, "environment"), f"Environment `{env_name}`: PyPI stores a GitHub publisher's environment lower-cased and compares ignoring case, so this works; type it the same way in both places to avoid confusion.")
+        add("environment-case", loaded.line(*path, "environment"), environment=env_name)
     oidc = [u for u in found if u.oidc]
     if env_name is None and oidc and called is None:
-        add("no-environment", job_line, f"Job {job_id} publishes without an `environment:`: no reviewer or tag rule guards the upload, and the publisher cannot be narrowed to it.")
+        add("no-environment", job_line, job=job_id)
     if env_url and ctx.project and len(projects) <= 1:
-        m = re.search(r"https://(?:test\.)?pypi\.org/p(?:roject)?/([^/\s]+)", env_url)
+        m = PROJECT_URL.search(env_url)
         if m and not _EXPRESSION.search(m[1]) and canonicalize_name(m[1]) != canonicalize_name(ctx.project):
-            add("dist-name-vs-project-name", loaded.line(*path, "environment"), f"The environment's URL names the project `{m[1]}`, pyproject.toml names `{ctx.project}`: the publisher must be for the project in pyproject.toml.")
+            add("dist-name-vs-project-name", loaded.line(*path, "environment"), url_project=m[1], project=ctx.project)
     runs_on = str(job.get("runs-on") or "")
     strategy = job.get("strategy")
     matrix = strategy.get("matrix") if isinstance(strategy, Mapping) else None
     if any(u.tool == PUBLISH_ACTION for u in found) and called is None and (_NON_LINUX.search(runs_on) or (isinstance(matrix, Mapping) and _NON_LINUX.search(str(matrix)) and "matrix" in runs_on)):
-        add("non-linux-runner-for-action", loaded.line(*path, "runs-on"), f"Job {job_id} runs on `{runs_on}`: gh-action-pypi-publish runs only on Linux runners; upload from one ubuntu job that downloads every build.")
+        add("non-linux-runner-for-action", loaded.line(*path, "runs-on"), job=job_id, runner=runs_on)
     if step_rules.matrix_legs(job) > 1 and not re.search(r"matrix\.", str(job.get("if") or "")) and not all(re.search(r"matrix\.", u.condition) for u in found):
-        add("publish-per-matrix-leg", loaded.line(*path, "strategy"), f"Job {job_id} has a matrix, so every leg uploads: the second leg fails with File already exists. Build in the matrix, upload once from a job that needs it.")
+        add("publish-per-matrix-leg", loaded.line(*path, "strategy"), job=job_id)
     for _, group in calls or [(None, found)]:
         seen: dict[Index, Upload] = {}
         for u in group:
             if u.index is None:
                 continue
             if u.index in seen:
-                add("publish-twice-in-one-job", u.line, f"Job {job_id} uploads to {u.index.site_name} again (first at line {seen[u.index].line}): the second upload meets the first one's files and attestations, and a failure between them leaves the release half published. Upload every file in one step.", u.file)
+                add("publish-twice-in-one-job", u.line, "", u.file, job=job_id, index=u.index.site_name, first=seen[u.index].line)
             else:
                 seen[u.index] = u
     for event in ("pull_request", "pull_request_target"):
         if event in on and trig.reaches(event, job):
             if event == "pull_request_target":
-                add("pull-request-target", loaded.line("on", event), f"Job {job_id} runs on pull_request_target: PyPI refuses tokens from it (since 2026-03-02), and it runs with the base repository's permissions.")
+                add("pull-request-target", loaded.line("on", event), job=job_id)
             else:
-                add("publish-on-pull-request", loaded.line("on", event), f"Job {job_id} publishes on pull_request: fork pull requests get no token, and the others would upload unreviewed builds. Publish on a tag or a release.")
+                add("publish-on-pull-request", loaded.line("on", event), job=job_id)
     _check_repeats(loaded, job_id, job, found, ctx, add)
     for u in found:
         if u.index is Index.PYPI and u.skip_existing:
-            add("skip-existing-on-pypi", u.skip_existing, "`skip-existing` on the PyPI upload turns a version that was already released into a green run: a release whose files are not the ones just built looks successful.", u.file)
+            add("skip-existing-on-pypi", u.skip_existing, "", u.file)
     if "push" in on and trig.pushes_branches(on["push"]) and trig.reaches("push", job) and env_name is None:
         guarded = trig.TAG_GUARD.search(str(job.get("if") or ""))
         pypi = [u for u in found if u.index is Index.PYPI and not trig.TAG_GUARD.search(u.condition)]
         if pypi and not guarded:
-            add("publish-on-branch-push", loaded.line("on", "push"), f"Job {job_id} uploads to PyPI on every push to a branch, with no tag condition and no environment: each push is a release.")
+            add("publish-on-branch-push", loaded.line("on", "push"), job=job_id)
     for i, step in step_items(job):
         action, _ = uses(step)
         if action in _CACHES:
             flag = _CACHES[action]
             value = with_(step).get(flag) if flag else True
             if value not in (None, "", False) and str(value).lower() != "false":
-                add("cache-in-publish-job", loaded.line(*path, "steps", i, "with", flag) if flag else loaded.line(*path, "steps", i), f"Job {job_id} publishes and restores a cache ({action}): a cache written by another run, such as a pull request's, can put files into the release.")
+                add("cache-in-publish-job", loaded.line(*path, "steps", i, "with", flag) if flag else loaded.line(*path, "steps", i), job=job_id, action=action)
     _check_concurrency(loaded, job.get("concurrency"), (*path, "concurrency"), [job], add)
     for called_, uploads_ in calls or [(None, found)]:
         _check_uploads(loaded, job_id, job, uploads_, called_, add, only_called)
@@ -371,9 +373,9 @@ def _check_repeats(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: l
     if not repeated or test is None:
         return
     if ctx.per_commit_version is False:
-        add("static-testpypi-version", test.line, f"The version does not change between releases (it is not derived from git) and job {job_id} uploads to TestPyPI on every {' and '.join(repeated)}: from the second run on, TestPyPI answers File already exists. Set `skip-existing: true` (or derive a version per commit).", test.file)
+        add("static-testpypi-version", test.line, "", test.file, job=job_id, events=" and ".join(repeated))
     elif "push" in repeated and ctx.per_commit_version:
-        add("testpypi-without-skip-existing-on-every-push", test.line, f"Job {job_id} uploads to TestPyPI on pushes to branches without `skip-existing`: re-running a run whose files are already there fails with File already exists.", test.file)
+        add("testpypi-without-skip-existing-on-every-push", test.line, "", test.file, job=job_id)
 
 
 def _check_uploads(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Upload], called: CalledWorkflow | None, add: Callable[..., None], only_called: bool) -> None:
@@ -388,19 +390,34 @@ def _check_uploads(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: l
         grants = workflow.grants_id_token(data, job) and (not workflow.declares_permissions(called.workflow, inner) or workflow.grants_id_token(called.workflow, inner))
     for u in found:
         if u.manual is not None:
-            add("manual-token-exchange-hides-errors", u.manual[1], "The job exchanges its OIDC token for an upload token by hand: when PyPI refuses, its reason (the JSON body of the answer) is not printed. gh-action-pypi-publish, twine and uv publish do the exchange and print it.", u.manual[0])
+            add("manual-token-exchange-hides-errors", u.manual[1], "", u.manual[0])
         if u.tool == "uv publish" and not u.token and not u.trusted_always:
-            add("uv-publish-automatic-mode", u.line, "`uv publish` without `--trusted-publishing always` falls back to uploading without credentials when the token exchange fails, and then reports Missing credentials instead of PyPI's reason.", u.file)
+            add("uv-publish-automatic-mode", u.line, "", u.file)
         if u.tool in WITHOUT_OIDC:
-            add("publisher-tool-without-oidc", u.line, f"`{u.tool}` cannot use Trusted Publishing: it needs a token or a password. Upload with gh-action-pypi-publish, twine or uv publish.", u.file)
+            add("publisher-tool-without-oidc", u.line, "", u.file, tool=u.tool)
         if u.token and u.username is not None and u.username.strip() != "__token__":
-            add("password-credentials", u.username_line or u.line, f"The upload gives the username `{u.username}`: PyPI accepts only `__token__` with an API token, never an account's password.", u.file)
+            add("password-credentials", u.username_line or u.line, "", u.file, username=u.username)
         elif u.tool != PUBLISH_ACTION and u.token and u.manual is None and u.tool not in WITHOUT_OIDC:
-            add("token-with-oidc" if grants else "api-token-instead-of-oidc", u.line, f"`{u.tool}` is given an API token" + (" although the job can use Trusted Publishing." if grants else "; Trusted Publishing needs no stored secret."), u.file)
+            add("token-with-oidc" if grants else "api-token-instead-of-oidc", u.line, "", u.file, tool=u.tool)
         if u.oidc and not grants and u.index is not None and not only_called:
             own = "permissions" in job or "permissions" in data
             line = loaded.line(*path, "permissions") if "permissions" in job else loaded.line(*path)
-            add("missing-id-token-permission", line, f"`{u.tool}` expects Trusted Publishing, but the job {'lists permissions without' if own else 'has no'} `id-token: write`: the token request fails.")
+            add("missing-id-token-permission", line, tool=u.tool, grant="lists permissions without" if own else "has no")
+
+
+def valid_project(name: str | None) -> bool:
+    """A project name PyPI's form takes (PEP 508); none given stands for "your-project"."""
+    try:
+        canonicalize_name(name or "your-project", validate=True)
+    except ValueError:
+        return False
+    return True
+
+
+def pending_refusal(exc: Exception) -> str:
+    """The model's refusal of a pending publisher (RefusedJob "... (slug): description") as our text."""
+    m = re.search(r"\(([\w-]+)\): (.*)", str(exc).split("\n")[0])
+    return texts.why("pending", slug=m[1], description=m[2]) if m else str(exc)
 
 
 def _form_values(form: Any) -> dict[str, str]:
@@ -423,13 +440,17 @@ def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Up
         why: str | None = None
         publisher = None
         if ctx.repository is None:
-            why = "Give the repository (owner/name) to compute the claims and the form."
+            why = texts.why("no-repository")
         elif upload.tool in WITHOUT_OIDC:
-            why = f"{upload.tool} cannot use Trusted Publishing."
+            why = texts.why("tool", tool=upload.tool)
         elif not upload.oidc:
-            why = "This job uploads with an API token, not Trusted Publishing."
+            why = texts.why("token")
         elif not reachable:
-            why = "No trigger of this workflow starts a run that can publish."
+            why = texts.why("no-trigger")
+        elif env_name is not None and _EXPRESSION.search(env_name):
+            why = texts.why("environment-expression", environment=env_name)
+        elif not valid_project(ctx.project):
+            why = texts.why("project-name", project=ctx.project)
         else:
             for event in reachable:
                 try:
@@ -441,13 +462,13 @@ def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Up
                     why = str(exc)
                     continue
                 if isinstance(got, ClientError):
-                    why = f"No OIDC token: {got.slug}"
+                    why = texts.why("no-token", slug=got.slug)
                     continue
                 keep = ("repository", "repository_owner", "job_workflow_ref", "workflow_ref", "environment", "ref", "event_name")
                 claims[event] = {k: got[k] for k in keep if k in got}
             usable = [e for e in claims if e != "pull_request_target"]
             if "pull_request_target" in claims and not usable:
-                why = "PyPI refuses tokens of pull_request_target runs."
+                why = texts.why("pull-request-target")
             elif usable:
                 try:
                     form = pending_publisher_form(
@@ -457,6 +478,6 @@ def _reports(loaded: Loaded, job_id: str, job: Mapping[str, Any], found: list[Up
                     )  # fmt: skip
                     publisher = _form_values(form)
                     why = None
-                except (RefusedJob, ValueError) as exc:
-                    why = str(exc).split("\n")[0]
+                except RefusedJob as exc:
+                    why = pending_refusal(exc)
         yield JobReport(loaded.file, name, upload.tool, index.value, env_name, claims, publisher, why)

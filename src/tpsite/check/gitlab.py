@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tpsite.check import texts
 from tpsite.check.findings import Finding
-from tpsite.check.github import Context, JobReport
+from tpsite.check.github import Context, JobReport, pending_refusal, valid_project
 from tpsite.check.load import Loaded, Refused, load
 from tpsite.check.uploads import (
     WITHOUT_OIDC,
@@ -31,13 +32,15 @@ from tpsite.model import (
     gitlab_job_claims,
     gitlab_pending_publisher_form,
 )
-from tpsite.model.pipeline import id_token_variable
+from tpsite.model.pipeline import id_token_audience, id_token_variable
 
 # Top-level keys of a pipeline that are not jobs.
 RESERVED = ("stages", "variables", "default", "include", "workflow", "image", "services", "before_script", "after_script", "cache", "spec")
 MAX_INCLUDES = 50  # GitLab allows 150 nested includes; a checkout with more is not a pipeline we read
 _INPUT = re.compile(r"\$\[\[\s*inputs\.([\w-]+)[^\]]*\]\]")
 _VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+# The `spec:` document before the first `---` line of an included file.
+SPEC_HEADER = re.compile(r"^([\s\S]*?)^---\s*$", re.MULTILINE)
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Defined:
 
 def _inputs_of(loaded: Loaded, given: Mapping[str, Any]) -> dict[str, Any]:
     """The values of a file's `spec: inputs`: as the include gives them, else their defaults."""
-    header = re.match(r"(?s)(.*?)^---\s*$", loaded.text, re.MULTILINE)
+    header = SPEC_HEADER.search(loaded.text)
     values: dict[str, Any] = {}
     if header:
         try:
@@ -201,8 +204,8 @@ def check_pipeline(top: Loaded, ctx: Context, findings: list[Finding], refused: 
 
 
 def _check_job(job: Defined, found: list[Upload], variables: Mapping[str, Any], ctx: Context, findings: list[Finding]) -> list[JobReport]:
-    def add(id_: str, where: tuple[str, int], message: str) -> None:
-        findings.append(Finding(id_, where[0], where[1], message))
+    def add(id_: str, where: tuple[str, int], variant: str = "", **fields: Any) -> None:
+        findings.append(Finding(id_, where[0], where[1], texts.message(id_, variant, **fields)))
 
     name = job.name
     env = job.data.get("environment")
@@ -216,24 +219,24 @@ def _check_job(job: Defined, found: list[Upload], variables: Mapping[str, Any], 
         index = upload.index or Index.PYPI
         variable = id_token_variable(index.audience)
         if upload.tool in WITHOUT_OIDC:
-            add("publisher-tool-without-oidc", where, f"`{upload.tool}` cannot use Trusted Publishing: it needs a token or a password.")
+            add("publisher-tool-without-oidc", where, "gitlab", tool=upload.tool)
         elif upload.token and upload.username is not None and upload.username.strip() != "__token__":
-            add("password-credentials", (upload.file, upload.username_line or upload.line), f"The upload gives the username `{upload.username}`: PyPI accepts only `__token__` with an API token, never an account's password.")
+            add("password-credentials", (upload.file, upload.username_line or upload.line), username=upload.username)
         elif upload.token and upload.manual is None:
-            add("api-token-instead-of-oidc", where, f"`{upload.tool}` is given an API token; Trusted Publishing needs no stored secret.")
+            add("api-token-instead-of-oidc", where, tool=upload.tool)
         if upload.manual is not None:
-            add("manual-token-exchange-hides-errors", upload.manual, "The job exchanges its OIDC token for an upload token by hand: when PyPI refuses, its reason (the JSON body of the answer) is not printed. twine and uv publish do the exchange and print it.")
+            add("manual-token-exchange-hides-errors", upload.manual, "gitlab")
         oidc = upload.oidc and bool(tokens)
         if upload.oidc and not tokens:
-            add("missing-id-tokens", job.line(), f"Job {name} asks for no `id_tokens:`, so it can only upload with a token from the project's CI/CD variables; for Trusted Publishing add `id_tokens: {variable}: {{aud: {index.audience}}}`.")
+            add("missing-id-tokens", job.line(), job=name, variable=variable, audience=index.audience)
         elif upload.oidc and variable not in tokens:
-            add("missing-id-token-permission", job.line("id_tokens"), f"Job {name} asks for no `{variable}` token (`id_tokens: {variable}: {{aud: {index.audience}}}`): twine and uv look for that variable and find no token to exchange.")
+            add("missing-id-token-permission", job.line("id_tokens"), "gitlab", job=name, variable=variable, audience=index.audience)
         if oidc and upload.tool == "uv publish" and not upload.token and not upload.trusted_always:
-            add("uv-publish-automatic-mode", where, "`uv publish` without `--trusted-publishing always` reports Missing credentials instead of PyPI's reason when the exchange fails.")
+            add("uv-publish-automatic-mode", where, "gitlab")
         if oidc and env_name is None:
-            add("no-environment", job.line(), f"Job {name} publishes without an `environment:`: nothing guards the upload, and the publisher cannot be narrowed to it.")
+            add("no-environment", job.line(), "gitlab", job=name)
         elif env_name is not None and env_name != env_name.lower() and oidc:
-            add("environment-case", job.line("environment"), f"Environment `{env_name}`: PyPI compares a GitLab publisher's environment exactly, with its case; type it the same way on PyPI.")
+            add("environment-case", job.line("environment"), "gitlab", environment=env_name)
         if upload.index is None or (upload.tool, upload.index) in seen:
             continue
         seen.add((upload.tool, upload.index))
@@ -247,25 +250,33 @@ def _report(job: Defined, upload: Upload, index: Index, env_name: str | None, va
     claims: dict[str, dict[str, str]] = {}
     publisher = None
     why = None
+    merged = dict(job.data)
+    tokens = merged.get("id_tokens") if isinstance(merged.get("id_tokens"), Mapping) else {}
+    merged["id_tokens"] = {k: ({**v, "aud": _expand(v["aud"], variables)} if isinstance(v, Mapping) and "aud" in v else v) for k, v in tokens.items()}
+    if env_name is not None:
+        merged["environment"] = env_name
+    variable = id_token_variable(index.audience)
+    audience = id_token_audience(merged, index.audience)
     if ctx.repository is None:
-        why = "Give the project path (namespace/project) to compute the claims and the form."
+        why = texts.why("no-project-path")
     elif upload.tool in WITHOUT_OIDC:
-        why = f"{upload.tool} cannot use Trusted Publishing."
+        why = texts.why("tool", tool=upload.tool)
     elif not upload.oidc:
-        why = "This job uploads with an API token, not Trusted Publishing."
+        why = texts.why("token")
+    elif audience is None:
+        why = texts.why("gitlab-no-id-token", job=job.name, variable=variable)
+    elif audience != index.audience:
+        why = texts.why("gitlab-audience", job=job.name, variable=variable, audience=audience, site=index.site_name, expected=index.audience)
+    elif not valid_project(ctx.project):
+        why = texts.why("project-name", project=ctx.project)
     else:
         path = f"{ctx.repository.owner}/{ctx.repository.name}"
-        merged = dict(job.data)
-        tokens = merged.get("id_tokens") if isinstance(merged.get("id_tokens"), Mapping) else {}
-        merged["id_tokens"] = {k: ({**v, "aud": _expand(v["aud"], variables)} if isinstance(v, Mapping) and "aud" in v else v) for k, v in tokens.items()}
-        if env_name is not None:
-            merged["environment"] = env_name
         pipeline = {job.name: merged}
+        got = gitlab_job_claims(pipeline, job_id=job.name, project_path=path, index=index)
+        claims["push"] = {k: got[k] for k in ("project_path", "ci_config_ref_uri", "environment") if k in got}
         try:
-            got = gitlab_job_claims(pipeline, job_id=job.name, project_path=path, index=index)
-            claims["push"] = {k: got[k] for k in ("project_path", "ci_config_ref_uri", "environment") if k in got}
             form = gitlab_pending_publisher_form(pipeline, job_id=job.name, index=index, project_path=path, project_name=ctx.project or "your-project")
             publisher = {"owner": form.owner, "repository": form.repository, "workflow_filename": form.workflow, "environment": form.environment}
-        except (RefusedJob, ValueError) as exc:
-            why = str(exc)
+        except RefusedJob as exc:
+            why = pending_refusal(exc)
     return JobReport(loaded.file, job.name, upload.tool, index.value, env_name, claims, publisher, why)

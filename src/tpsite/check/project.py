@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tpsite.check import texts
 from tpsite.check.findings import Finding
 
 FILE = "pyproject.toml"
@@ -20,6 +21,11 @@ FILE = "pyproject.toml"
 
 # Build plugins that derive the version from git, so each commit gets its own.
 _VCS_PLUGINS = re.compile(r"setuptools[-_]scm|hatch-vcs|poetry-dynamic-versioning|versioningit|flit[-_]scm|uv-dynamic-versioning|setuptools-git-versioning|dunamai|\bpbr\b", re.IGNORECASE)
+
+
+TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+# hatchling 1.32 and later write Metadata-Version 2.5.
+HATCHLING = re.compile(r"hatchling\s*(?:>=|==|~=)\s*1\.(\d+)")
 
 
 @dataclass
@@ -37,7 +43,7 @@ def _line_of(text: str, table: str, key: str) -> int:
     """The line of `key = ...` inside `[table]` (1 if not found)."""
     current = ""
     for number, line in enumerate(text.split("\n"), 1):
-        header = re.match(r"\s*\[([^\[\]]+)\]\s*(?:#.*)?$", line)
+        header = TABLE_HEADER.search(line)
         if header:
             current = header[1].strip()
         elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
@@ -50,7 +56,7 @@ def parse(text: str) -> Project:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return Project(refused=f"{FILE}: not valid TOML: {exc}")
+        return Project(refused=texts.refused(FILE, "not-toml", problem=exc))
     return project_of(data, text)
 
 
@@ -62,7 +68,7 @@ def project_of(data: dict[str, Any], text: str) -> Project:
     static = isinstance(version, str) and "version" not in dynamic
     build = data.get("build-system") if isinstance(data.get("build-system"), dict) else {}
     requires = " ".join(str(r) for r in build.get("requires") or [] if isinstance(r, str)) if isinstance(build.get("requires"), list) else ""
-    m = re.search(r"hatchling\s*(?:>=|==|~=)\s*1\.(\d+)", requires)
+    m = HATCHLING.search(requires)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     hatch_source = ((tool.get("hatch") or {}).get("version") or {}).get("source") if isinstance(tool.get("hatch"), dict) and isinstance(tool["hatch"].get("version"), dict) else None
     pdm_source = ((tool.get("pdm") or {}).get("version") or {}).get("source") if isinstance(tool.get("pdm"), dict) and isinstance(tool["pdm"].get("version"), dict) else None
@@ -77,7 +83,7 @@ def project_of(data: dict[str, Any], text: str) -> Project:
     )
     if static and "+" in str(version):
         found.release_findings.append(
-            Finding("local-version", FILE, _line_of(text, "project", "version"), f"The version `{version}` has a local part (after `+`): PyPI and TestPyPI refuse local versions. Release a version without it.")
+            Finding("local-version", FILE, _line_of(text, "project", "version"), texts.message("local-version", version=version))
         )
     return found
 

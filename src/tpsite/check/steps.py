@@ -28,6 +28,9 @@ from tpsite.check.uploads import (
 _EXPRESSION = re.compile(r"\$\{\{")
 _RELEASE_ACTIONS = ("softprops/action-gh-release", "ncipollo/release-action", "actions/create-release", "svenstaro/upload-release-action")
 _GH_RELEASE = re.compile(r"\bgh\s+release\s+(?:create|upload)\b")
+_GH_RELEASE_CREATE = re.compile(r"\bgh\s+release\s+create\b")
+# The pull request's own code (its head), as a checkout's ref.
+_PR_HEAD = re.compile(r"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref")
 _GITHUB_TOKEN = re.compile(r"^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$")
 # Writes into dist/ (the folder the upload reads) other than the build's own: a copy, a move or a
 # shell redirection whose target is in dist/.
@@ -88,7 +91,7 @@ def creates_release(step: Mapping[str, Any]) -> bool:
     if action in _RELEASE_ACTIONS:
         return _token_is_github_token(step, action) and str(with_(step).get("draft", "false")).lower() != "true"
     text = run(step)
-    return bool(re.search(r"\bgh\s+release\s+create\b", text)) and "--draft" not in text and _token_is_github_token(step, "")
+    return bool(_GH_RELEASE_CREATE.search(text)) and "--draft" not in text and _token_is_github_token(step, "")
 
 
 def check_steps(loaded: Loaded, path: tuple[str | int, ...], job: Mapping[str, Any], job_grants: bool, uploaded: tuple[set[str], bool], publishes: bool, metadata_version: str | None, add: Add) -> None:
@@ -105,28 +108,28 @@ def check_steps(loaded: Loaded, path: tuple[str | int, ...], job: Mapping[str, A
         if action in ("actions/upload-artifact", "actions/download-artifact"):
             version = actions.version_of(ref, comment_after(loaded, uses_line))
             if version is not None and actions.key(version)[0] <= 3:
-                add("deprecated-artifact-action-v3", uses_line, f"{action}@{ref}: GitHub fails every job that uses artifact actions v3 or older since 2025-01-30; use v4 or later.")
+                add("deprecated-artifact-action-v3", uses_line, action=action, ref=ref)
         if action == "actions/download-artifact":
             name = str(w.get("name") or "")
             if name and not _EXPRESSION.search(name) and complete and names and name not in names:
-                add("artifact-name-mismatch", uses_line, f"This step downloads the artifact `{name}`, and no job of this workflow uploads one of that name ({', '.join(sorted(names))}).")
+                add("artifact-name-mismatch", uses_line, name=name, names=", ".join(sorted(names)))
             if w.get("pattern") and str(w.get("merge-multiple", "false")).lower() != "true" and publish_at is not None:
-                add("merge-multiple-misuse", uses_line, "A `pattern:` download puts each artifact in a subfolder of its own unless `merge-multiple: true`; the upload reads only the files directly in dist/.")
+                add("merge-multiple-misuse", uses_line)
         if action == PUBLISH_ACTION:
             _check_action(loaded, at, step, ref, uses_line, job_grants, metadata_version, add)
         step_line = uses_line if action else loaded.line(*at, "run")
         if publish_at is not None and i < publish_at and (action.startswith("sigstore/gh-action-sigstore-python") or _INTO_DIST.search(run(step))):
-            add("non-distribution-file-in-packages-dir", step_line, "This step writes into dist/ before the upload: anything there that is not a wheel or an sdist makes the upload fail.")
+            add("non-distribution-file-in-packages-dir", step_line)
         if (_GH_RELEASE.search(run(step)) or action in _RELEASE_ACTIONS) and _token_is_github_token(step, action if action in _RELEASE_ACTIONS else ""):
             perms = job.get("permissions", loaded.data.get("permissions"))
             if perms is not None and not grants(perms, "contents"):
-                add("missing-contents-write-for-release", step_line, "Creating or uploading to a GitHub Release needs `contents: write` in this job's permissions; without it: Resource not accessible by integration.")
+                add("missing-contents-write-for-release", step_line)
         if action == "actions/checkout":
             ref_ = str(w.get("ref") or "")
-            if "pull_request_target" in on and re.search(r"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref", ref_) and job_grants:
-                add("untrusted-checkout-in-privileged-job", loaded.line(*at, "with", "ref"), "This job checks out the pull request's code on pull_request_target and can mint an upload token: the pull request's code runs with that permission.")
+            if "pull_request_target" in on and _PR_HEAD.search(ref_) and job_grants:
+                add("untrusted-checkout-in-privileged-job", loaded.line(*at, "with", "ref"))
             if "workflow_dispatch" in on and re.search(r"inputs\.", ref_) and publishes:
-                add("closed-release-upload", loaded.line(*at, "with", "ref"), "This job can rebuild and upload an older tag: PyPI refuses new files for releases older than 14 days.")
+                add("closed-release-upload", loaded.line(*at, "with", "ref"))
 
 
 def _check_action(loaded: Loaded, at: tuple[str | int, ...], step: Mapping[str, Any], ref: str, uses_line: int, job_grants: bool, metadata_version: str | None, add: Add) -> None:
@@ -134,30 +137,30 @@ def _check_action(loaded: Loaded, at: tuple[str | int, ...], step: Mapping[str, 
     w = with_(step)
     table = actions.table()
     if ref in actions.ABSENT_REFS:
-        add("unresolvable-or-removed-action-ref", uses_line, f"{PUBLISH_ACTION}@{ref} does not exist (no `v1` tag; `master` was removed): the job fails at setup. Pin a release's full commit SHA.")
+        add("unresolvable-or-removed-action-ref", uses_line, action=PUBLISH_ACTION, ref=ref)
     version = actions.version_of(ref, comment_after(loaded, uses_line))
     if version is not None:
         low, high = actions.VULNERABLE
         if actions.key(low) <= actions.key(version) <= actions.key(high):
-            add("vulnerable-action-version", uses_line, f"{PUBLISH_ACTION} v{version} is affected by GHSA-vxmw-7h4f-hqxh (fixed in v1.13.0), and its nested setup-python is not SHA-pinned: organisations that require SHA pins refuse it.")
+            add("vulnerable-action-version", uses_line, action=PUBLISH_ACTION, version=version)
         if actions.key(version) < actions.key(table["trusted_publishing_since"]):
-            add("outdated-action-version", uses_line, f"{PUBLISH_ACTION} v{version} predates Trusted Publishing (v{table['trusted_publishing_since']}) and builds its image with whatever twine is current; use a current release, pinned by commit.")
+            add("outdated-action-version", uses_line, action=PUBLISH_ACTION, version=version, since=table["trusted_publishing_since"])
         twine = actions.bundled_twine(version)
         if twine:
             for metadata in dict.fromkeys(("2.4", metadata_version or "2.4")):
                 if not actions.reads_metadata(twine, metadata):
                     shown = "a twine older than 6.1.0" if twine.startswith("<") else f"twine {twine}"
-                    add("action-bundled-twine-too-old", uses_line, f"{PUBLISH_ACTION} v{version} bundles {shown}, which cannot read the Metadata-Version {metadata} current build backends write: the upload fails at `twine check`. Use v1.14.2 or later.")
+                    add("action-bundled-twine-too-old", uses_line, action=PUBLISH_ACTION, version=version, twine=shown, metadata=metadata)
                     break
     deprecated = [k for k in w if k in table["deprecated_inputs"]]
     if deprecated:
-        add("deprecated-action-input", loaded.line(*at, "with", deprecated[0]), f"`{deprecated[0]}` is a deprecated alias in {PUBLISH_ACTION}; GitHub prints a warning for it. Write `{deprecated[0].replace('_', '-')}`.")
+        add("deprecated-action-input", loaded.line(*at, "with", deprecated[0]), input=deprecated[0], action=PUBLISH_ACTION, dashed=deprecated[0].replace("_", "-"))
     if w.get("password"):
         where = loaded.line(*at, "with", "password")
         if job_grants:
-            add("token-with-oidc", where, "The job has `id-token: write` but passes a `password:`: the token is used and Trusted Publishing is not. Remove the password (and the secret).")
+            add("token-with-oidc", where, "password")
         else:
-            add("api-token-instead-of-oidc", where, "The upload uses an API token from a secret; Trusted Publishing needs no stored secret.")
+            add("api-token-instead-of-oidc", where, "password")
 
 
 def matrix_legs(job: Mapping[str, Any]) -> int:
@@ -196,7 +199,7 @@ def check_artifact_names(loaded: Loaded, add: Add) -> None:
                 continue
             where = loaded.line("jobs", job_id, "steps", i, "with", "name") if "name" in with_(step) else loaded.line("jobs", job_id, "steps", i, "uses")
             if matrix:
-                add("artifact-name-reused", where, f"Every leg of job {job_id}'s matrix uploads the artifact `{name}`: from the second leg on, upload-artifact v4 and later refuse it ((409) Conflict). Put the matrix values in the name and download with a pattern and `merge-multiple: true`.")
+                add("artifact-name-reused", where, "matrix", job=job_id, name=name)
             elif str(name) in first and first[str(name)] != job_id:
-                add("artifact-name-reused", where, f"Job {first[str(name)]} already uploads the artifact `{name}`: upload-artifact v4 and later refuse a second one of that name ((409) Conflict).")
+                add("artifact-name-reused", where, "jobs", other=first[str(name)], name=name)
             first.setdefault(str(name), job_id)

@@ -42,6 +42,14 @@ USERNAME_VARIABLES = ("TWINE_USERNAME", "UV_PUBLISH_USERNAME", "PDM_PUBLISH_USER
 TRUSTED_ALWAYS = re.compile(r"--trusted-publishing[=\s]+always\b|UV_PUBLISH_TRUSTED_PUBLISHING=[\"']?always\b", re.IGNORECASE)
 # A hand-made exchange of the OIDC token for an upload token at PyPI's mint-token endpoint.
 MINT = re.compile(r"/_/oidc/(?:github/|gitlab/)?mint-token")
+# `--index NAME` (uv), `--repository NAME` / `-r NAME` (twine): an index by name.
+INDEX_NAME = re.compile(r"(?:--index|--repository|(?:^|\s)-r)[=\s]+[\"']?([\w.-]+)")
+# Any option that sends the upload elsewhere than PyPI's default URL.
+OTHER_INDEX = re.compile(r"--(?:publish|repository)-url[=\s]+\S+|--repository[=\s]+\S+|(?:^|\s)-r\s+\S+|--index[=\s]+\S+|repository-url")
+VERSION_COMMENT = re.compile(r"#\s*(v?\d+(?:\.\d+){0,2})\b")
+BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+SHELL_VARIABLE = re.compile(r"^\$\{?(\w+)\}?$")
+SKIP_EXISTING = re.compile(r"--skip-existing\b")
 MAX_DEPTH = 3  # composite actions inside composite actions, followed this deep
 
 
@@ -118,14 +126,14 @@ def truthy(value: Any) -> bool:
 def index_of(text: str, indexes: Mapping[str, str] | None = None) -> Index | None:
     """The index a command or URL names: TestPyPI, another index (None) or PyPI (the default).
     `uv publish --index NAME` names the publish-url of the index NAME in pyproject.toml."""
-    m = re.search(r"(?:--index|--repository|(?:^|\s)-r)[=\s]+[\"']?([\w.-]+)", text)
+    m = INDEX_NAME.search(text)
     if m and indexes and m[1] in indexes:
         return index_of(indexes[m[1]])
     if m and m[1].lower() == "pypi":  # uv's and twine's name for PyPI
         return Index.PYPI
     if TESTPYPI.search(text):
         return Index.TESTPYPI
-    if re.search(r"--(?:publish|repository)-url[=\s]+\S+|--repository[=\s]+\S+|(?:^|\s)-r\s+\S+|--index[=\s]+\S+|repository-url", text) and "pypi.org" not in text:
+    if OTHER_INDEX.search(text) and "pypi.org" not in text:
         return None
     return Index.PYPI
 
@@ -134,7 +142,7 @@ def comment_after(loaded: Loaded, line: int) -> str:
     """The `# vX.Y.Z` comment that follows a pinned SHA on a line of the file."""
     lines = loaded.text.split("\n")
     if 0 < line <= len(lines):
-        m = re.search(r"#\s*(v?\d+(?:\.\d+){0,2})\b", lines[line - 1])
+        m = VERSION_COMMENT.search(lines[line - 1])
         if m:
             return m[1]
     return ""
@@ -149,7 +157,7 @@ def command_line(loaded: Loaded, path: tuple[str | int, ...], text: str, at: int
     """The file line of a position inside a `run:` value (a block scalar starts on the next line)."""
     line = loaded.line(*path)
     lines = loaded.text.split("\n")
-    block = 0 < line <= len(lines) and re.search(r":\s*[|>][-+0-9]*\s*(?:#.*)?$", lines[line - 1]) is not None
+    block = 0 < line <= len(lines) and BLOCK_SCALAR.search(lines[line - 1]) is not None
     return line + text.count("\n", 0, at) + (1 if block else 0)
 
 
@@ -163,7 +171,7 @@ def _username(command: str, env: Mapping[str, Any]) -> str | None:
     m = USERNAME_OPTION.search(command)
     if m:
         value = m[1].strip("\"'")
-        var = re.fullmatch(r"\$\{?(\w+)\}?", value)
+        var = SHELL_VARIABLE.search(value)
         return str(env[var[1]]) if var and var[1] in env else value
     for name in USERNAME_VARIABLES:
         if name in env:
@@ -174,7 +182,7 @@ def _username(command: str, env: Mapping[str, Any]) -> str | None:
 def _username_line(loaded: Loaded, path: tuple[str | int, ...], command: str, env: Mapping[str, Any], line: int) -> int:
     """Where the username is written: the step's env key it comes from, else the command line."""
     m = USERNAME_OPTION.search(command)
-    var = re.fullmatch(r"\$\{?(\w+)\}?", m[1].strip("\"'")) if m else None
+    var = SHELL_VARIABLE.search(m[1].strip("\"'")) if m else None
     name = var[1] if var and var[1] in env else None if m else next((n for n in USERNAME_VARIABLES if n in env), None)
     return loaded.line(*path, "env", name) if name else line
 
@@ -200,7 +208,7 @@ def command_uploads(loaded: Loaded, path: tuple[str | int, ...], text: str, env:
             found.append(
                 Upload(
                     step, tool, index_of(command + " " + environment, indexes), token, loaded.file, line,
-                    skip_existing=line if re.search(r"--skip-existing\b", command) else 0,
+                    skip_existing=line if SKIP_EXISTING.search(command) else 0,
                     username=username,
                     username_line=_username_line(loaded, path[:-1], command, env, line) if username is not None else 0,
                     trusted_always=bool(TRUSTED_ALWAYS.search(command + " " + environment)),
