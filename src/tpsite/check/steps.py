@@ -32,9 +32,10 @@ _GH_RELEASE_CREATE = re.compile(r"\bgh\s+release\s+create\b")
 # The pull request's own code (its head), as a checkout's ref.
 _PR_HEAD = re.compile(r"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref")
 _GITHUB_TOKEN = re.compile(r"^\s*\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}\s*$")
-# Writes into dist/ (the folder the upload reads) other than the build's own: a copy, a move or a
-# shell redirection whose target is in dist/.
-_INTO_DIST = re.compile(r"(?:>\s*|\b(?:cp|mv)\b[^\n;&|]*\s)\.?/?dist/")
+# Writes into dist/ (the folder the upload reads) other than the build's own: a copy or a move of
+# something that is not a distribution (its source names no dist/ folder, wheel or sdist), or a
+# shell redirection, whose target is in dist/.
+_INTO_DIST = re.compile(r"(?:>\s*|\b(?:cp|mv)\b(?:(?!dist/|\.whl|\.tar\.gz)[^\n;&|])*\s)\.?/?dist/")
 
 Add = Callable[..., None]
 
