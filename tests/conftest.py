@@ -82,3 +82,18 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+_SUMMARIES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect what a test recorded as `summary` (record_property), from every xdist worker."""
+    if report.when == "call":
+        _SUMMARIES.extend(str(value) for name, value in report.user_properties if name == "summary")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for text in _SUMMARIES:
+        terminalreporter.write_sep("-", "summary")
+        terminalreporter.write_line(text)

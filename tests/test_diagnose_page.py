@@ -108,7 +108,7 @@ def test_the_tools_load_only_on_their_own_pages(site: Path) -> None:
     loading = sorted(
         str(p.relative_to(site)) for p in site.rglob("*.html") if "javascripts/tp/" in p.read_text(encoding="utf-8")
     )
-    assert loading == ["configure/index.html", "diagnose/index.html"]
+    assert loading == ["check/index.html", "configure/index.html", "diagnose/index.html"]
 
 
 def test_a_uv_log_names_its_entry_and_the_publisher_that_would_match(diag: Diagnose, site: Path) -> None:

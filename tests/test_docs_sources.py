@@ -80,7 +80,8 @@ def test_every_snippet_family_has_its_test_module() -> None:
     # Family folder -> test module: workflows and the blog's original share the workflow module.
     expected = {"workflows": "test_snippets_workflows", "original": "test_snippets_workflows",
                 "sample-package": "test_snippets_pyproject", "pitfalls": "test_snippets_pitfalls",
-                "packages": "test_snippets_packages", "gitlab": "test_snippets_gitlab", "migration": "test_snippets_migration"}
+                "packages": "test_snippets_packages", "gitlab": "test_snippets_gitlab", "migration": "test_snippets_migration",
+                "check": "test_snippets_check"}
     assert families <= set(expected), f"new snippet family without a test module: {families - set(expected)}"
     assert {expected[f] for f in families} <= modules
 

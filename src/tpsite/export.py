@@ -7,7 +7,9 @@ from here, so nothing is typed twice:
   PyPI's name patterns, what str.strip() removes, the look-alike table (Diagnose, Configure);
 - gallery.json: every error page's headline, match fragments and causes (Diagnose);
 - configure.json: the build tools' tested workflows as a reader copies them, and the sample's
-  names the configurator replaces (Configure).
+  names the configurator replaces (Configure);
+- check.json: the checker's findings table, texts, action releases and patterns (Check, from
+  tpsite.check.browser).
 
     python -m tpsite.export --write   # regenerate docs/assets/data/*.json
     python -m tpsite.export --check   # exit 1 if a committed file is stale (a test runs this)
@@ -27,6 +29,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import YamlLexer
 
 from tpsite import gallery, inventory, snippets, threads, workflows
+from tpsite.check import browser as check_browser
 from tpsite.diagnosis import STOP_WORDS, words
 from tpsite.diagnosis.facts import FACTS, LOG_PATTERNS
 from tpsite.diagnosis.read import flatten
@@ -188,7 +191,12 @@ def configure_data() -> dict[str, Any]:
 def render() -> dict[str, str]:
     """File name -> contents, exactly as --write writes them."""
     dump = lambda data: json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True) + "\n"  # noqa: E731
-    return {"model.json": dump(model_data()), "gallery.json": dump(gallery_data()), "configure.json": dump(configure_data())}
+    return {
+        "model.json": dump(model_data()),
+        "gallery.json": dump(gallery_data()),
+        "configure.json": dump(configure_data()),
+        "check.json": dump(check_browser.data()),
+    }
 
 
 def stale() -> list[str]:

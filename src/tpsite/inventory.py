@@ -15,11 +15,10 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from tpsite.paths import ROOT
-
-FOLDER = ROOT / "src" / "tpsite" / "data" / "inventory"
+FOLDER = Path(__file__).resolve().parent / "data" / "inventory"  # in the package: the installed hook reads it too
 KINDS = ("error", "warning", "notice", "form-error", "email")
 # owner/repo@<7-40 hex>:path#Lnn or #Lnn-Lmm
 CITATION = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{7,40}):(?P<path>[^#\s]+)#L(?P<start>\d+)(?:-L(?P<end>\d+))?$")

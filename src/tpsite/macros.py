@@ -7,14 +7,22 @@ the gallery's front matter; the sample's names come from `tpsite.sample`.
 from __future__ import annotations
 
 import re
+import shutil
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from tpsite import about_page, error_page, from_snippets, gallery, pitfalls, publish, variants
+from tpsite.check.findings import KINDS
 from tpsite.model import Index, PublisherForm
+from tpsite.paths import ROOT
 from tpsite.sample import SAMPLE
+
+# The Check page's parsers, installed from package-lock.json (`npm ci`) and served from the site:
+# node_modules/<package>/<folder> -> assets/javascripts/vendor/<name>/ (with the package's licence).
+VENDOR = {"yaml": ("yaml", "browser/dist"), "smol-toml": ("smol-toml", "dist")}
 
 
 def form_card(form: PublisherForm, job: str) -> str:
@@ -109,6 +117,40 @@ def error_index_markdown() -> str:
     return "\n".join(parts)
 
 
+def check_findings_table() -> str:
+    """The Check page's list of findings: id, severity, what it means, its page (findings.KINDS)."""
+    rows = ["| Finding | Severity | What | Page |", "|---|---|---|---|"]
+    for name, kind in KINDS.items():
+        page = kind.page.split("#")[0].rstrip("/") + ".md"
+        anchor = "#" + kind.page.split("#")[1] if "#" in kind.page else ""
+        by = " (zizmor, command only)" if kind.source == "zizmor" else ""
+        rows.append(f"| `{name}` | {kind.severity}{by} | {escape(kind.title)} | [{page.removesuffix('.md')}]({page}{anchor}) |")
+    return "\n".join(rows)
+
+
+def copy_vendor(site_dir: Path, node_modules: Path = ROOT / "node_modules") -> list[str]:
+    """Copy the Check page's parsers into a built site; the names of those not installed."""
+    missing = []
+    for name, (package, folder) in VENDOR.items():
+        source = node_modules / package / folder
+        target = site_dir / "assets" / "javascripts" / "vendor" / name
+        if not source.is_dir():
+            missing.append(package)
+            continue
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.d.ts", "*.cjs"))
+        licence = node_modules / package / "LICENSE"
+        if licence.is_file():
+            shutil.copy(licence, target / "LICENSE")
+    return missing
+
+
+def on_post_build(env: Any) -> None:
+    """After every build (also under `mkdocs serve`): the Check page's parsers into the site. Without
+    node_modules the page says the YAML parser is not installed (run npm ci)."""
+    copy_vendor(Path(env.conf["site_dir"]))
+
+
 def define_env(env: Any) -> None:
     """Register the site's macros (called by mkdocs-macros)."""
     env.variables["sample"] = SAMPLE
@@ -129,3 +171,4 @@ def define_env(env: Any) -> None:
     env.macro(variant_outcome)
     env.macro(about_page.sources_record, "sources_record")
     env.macro(about_page.counts, "gallery_counts")
+    env.macro(check_findings_table)

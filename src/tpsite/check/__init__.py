@@ -4,24 +4,33 @@ the token it will present, the publisher PyPI needs for it, and every pitfall, e
     check(path, repository=None) -> Report     (the command: `uv run tpsite check [PATH]`)
 
 Reads every workflow under .github/workflows/ (with the local reusable workflows and composite
-actions they use), .gitlab-ci.yml with its local includes, and pyproject.toml. The rules are in
-check.github and check.gitlab, on top of the model (tpsite.model); the security findings that
-zizmor already judges (template injection, unpinned actions, persisted credentials) are zizmor's,
-run offline (check.zizmor). The browser's Check page runs the same rules on pasted files.
+actions they use), .gitlab-ci.yml with its local includes, and pyproject.toml (check.project). The
+rules are in check.github and check.gitlab, on top of the model (tpsite.model); the security
+findings that zizmor already judges (template injection, unpinned actions, persisted credentials)
+are zizmor's, run offline (check.zizmor). The browser's Check page runs the same rules on pasted
+files (docs/assets/javascripts/tp/check.js).
+
+JSON (Report.as_json): {"jobs": [{file, job, publishes_with, index, environment, claims,
+publisher: {owner, repository, workflow_filename, environment} | null, why_no_publisher}],
+"findings": [{id, severity, file, line, message, page}], "refused": ["file: why", ...]}.
 """
 
 from __future__ import annotations
 
 import configparser
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tpsite.check import github, gitlab, zizmor
+from tpsite.check import github, gitlab, texts, zizmor
 from tpsite.check.findings import Finding
-from tpsite.check.load import Loaded, Refused, load
+from tpsite.check.load import Loaded, Refused
+from tpsite.check.load import load as load_yaml
+from tpsite.check.project import read_project
+from tpsite.check.steps import creates_release
+from tpsite.check.triggers import triggers as triggers_of
+from tpsite.check.uploads import step_items
 from tpsite.model import GitHubRepository
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -32,6 +41,7 @@ class Report:
     jobs: list[github.JobReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # files that could not be read, and why
+    files: list[str] = field(default_factory=list)  # the workflows and pipeline found (none: nothing to check)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,76 +70,91 @@ def repository_from_git(root: Path) -> GitHubRepository | None:
     except configparser.Error:
         return None
     url = parser.get('remote "origin"', "url", fallback="")
-    m = re.search(r"(?:github\.com|gitlab\.com)[:/]([^/\s]+)/([^\s]+?)(?:\.git)?/?$", url)
+    m = re.search(r"(?:github\.com|gitlab\.com)[:/]([^\s]+)/([^/\s]+?)(?:\.git)?/?$", url)
     return GitHubRepository(owner=m[1], name=m[2], owner_id="0") if m else None
 
 
 def parse_repository(value: str) -> GitHubRepository:
     owner, _, name = value.strip().strip("/").rpartition("/")
-    if not owner or not name:
+    if not owner or not name or any(c.isspace() for c in value.strip()):
         raise ValueError(f"--repository takes OWNER/NAME (GitLab: NAMESPACE/PROJECT), not {value!r}")
     return GitHubRepository(owner=owner, name=name, owner_id="0")
 
 
-def _pyproject(root: Path) -> tuple[str | None, bool, str | None]:
-    """The project's name, whether its version is dynamic, and the Metadata-Version its build
-    backend writes when we know it (hatchling 1.32 and later: 2.5)."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return None, True, None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None, True, None
-    project = data.get("project") or {}
-    name = project.get("name") if isinstance(project.get("name"), str) else None
-    dynamic = "version" in (project.get("dynamic") or []) or "version" not in project
-    requires = " ".join(str(r) for r in (data.get("build-system") or {}).get("requires") or [])
-    m = re.search(r"hatchling\s*(?:>=|==|~=)\s*1\.(\d+)", requires)
-    metadata = "2.5" if m and int(m[1]) >= 32 else None
-    return name, dynamic, metadata
+def release_tokens(loaded: list[Loaded], report: Report) -> list[Finding]:
+    """Releases created with the GITHUB_TOKEN, where a workflow of the checkout publishes on
+    `release`: GitHub starts no workflow for events that token causes."""
+    on_release = sorted({j.file for j in report.jobs if "release" in triggers_of(next((w.data for w in loaded if w.file == j.file), {}))})
+    if not on_release:
+        return []
+    found = []
+    for workflow in loaded:
+        if "release" in triggers_of(workflow.data):
+            continue  # runs for a release that exists: its release steps update that one
+        jobs = workflow.data.get("jobs") if isinstance(workflow.data.get("jobs"), dict) else {}
+        for job_id, job in jobs.items():
+            if not isinstance(job, dict):
+                continue
+            for i, step in step_items(job):
+                if creates_release(step):
+                    where = workflow.line("jobs", job_id, "steps", i, "uses" if "uses" in step else "run")
+                    found.append(Finding("release-by-github-token", workflow.file, where, texts.message("release-by-github-token", workflows=", ".join(on_release))))
+    return found
 
 
-def check(root: Path, repository: GitHubRepository | None = None) -> Report:
+def check(root: Path, repository: GitHubRepository | None = None, *, run_zizmor: bool = True) -> Report:
+    """The report for a checkout. `run_zizmor=False` leaves out zizmor's findings (what the
+    browser's port computes, which runs the rules but not zizmor)."""
     root = root.resolve()
     report = Report()
     repo = repository or repository_from_git(root)
-    name, dynamic, metadata = _pyproject(root)
     cache: dict[str, Loaded | None] = {}
 
     def read(relative: str) -> Loaded | None:
-        relative = relative.lstrip("./") if relative.startswith("./") else relative
+        relative = relative.removeprefix("./")
         if relative in cache:
             return cache[relative]
         path = (root / relative).resolve()
         loaded = None
         if path.is_file() and root in path.parents:
             try:
-                loaded = load(relative, path.read_text(encoding="utf-8", errors="replace"))
+                loaded = load_yaml(relative, path.read_text(encoding="utf-8", errors="replace"))
             except Refused as exc:
                 report.refused.append(str(exc))
         cache[relative] = loaded
         return loaded
 
-    ctx = github.Context(repo, read, name, dynamic, metadata, report.findings)
-    workflows = sorted(p for ext in ("*.yml", "*.yaml") for p in (root / ".github" / "workflows").glob(ext))
+    project = read_project(root / "pyproject.toml")
+    ctx = github.Context(repo, read, project.name, project.per_commit_version, project.metadata_version, report.findings, indexes=project.uv_indexes)
+    report.findings.extend(project.findings)
+    if project.refused:
+        report.refused.append(project.refused)
+    workflows = sorted(p for ext in ("*.yml", "*.yaml") for p in (root / ".github" / "workflows").glob(ext) if p.is_file())
+    read_workflows: list[Loaded] = []
     for path in workflows:
+        report.files.append(str(path.relative_to(root)))
         loaded = read(str(path.relative_to(root)))
-        if loaded is not None and "jobs" in loaded.data:
-            report.jobs.extend(github.check_workflow(loaded, ctx))
+        if loaded is None:
+            continue
+        if not isinstance(loaded.data.get("jobs"), dict):
+            report.refused.append(texts.refused(loaded.file, "not-workflow"))
+            continue
+        read_workflows.append(loaded)
+        report.jobs.extend(github.check_workflow(loaded, ctx))
+    if (root / ".gitlab-ci.yml").is_file():
+        report.files.append(".gitlab-ci.yml")
     pipeline = read(".gitlab-ci.yml")
     if pipeline is not None:
-        report.jobs.extend(gitlab.check_pipeline(pipeline, ctx, report.findings))
-    if workflows:
-        relevant: dict[str, set[str]] = {}
-        for job in report.jobs:
-            relevant.setdefault(job.file, set()).add(job.job)
-        for path in workflows:
-            loaded = read(str(path.relative_to(root)))
-            if loaded is not None:
-                jobs = loaded.data.get("jobs") if isinstance(loaded.data.get("jobs"), dict) else {}
-                relevant.setdefault(loaded.file, set()).update(j for j, v in jobs.items() if isinstance(v, dict) and github._job_grants_id_token(loaded.data, v))
-        report.findings.extend(zizmor.findings(root, [str(p.relative_to(root)) for p in workflows], relevant))
+        report.jobs.extend(gitlab.check_pipeline(pipeline, ctx, report.findings, report.refused))
+    report.findings.extend(release_tokens(read_workflows, report))
+    for file, job_id, line in ctx.reusable:
+        if file not in ctx.called:
+            report.findings.append(Finding("reusable-workflow-publishing", file, line, texts.message("reusable-workflow-publishing", "offered", job=job_id)))
+    if report.jobs:
+        report.findings.extend(project.release_findings)
+    if run_zizmor and read_workflows:
+        files = [w.file for w in read_workflows] + sorted(ctx.actions)
+        report.findings.extend(zizmor.findings(root, files, ctx.scope))
     # One finding per id and place.
     unique = {(f.id, f.file, f.line): f for f in report.findings}
     report.findings[:] = sorted(unique.values(), key=_order)

@@ -1,7 +1,9 @@
 """`tpsite check [PATH]`: the checker as a command (and a pre-commit hook).
 
-Exit status: 1 when there is an error-level finding, 0 otherwise, 2 on bad input (a path that is
-not a directory, a malformed --repository); files that cannot be read are reported, not fatal.
+Exit status: 1 when there is an error-level finding, 0 otherwise, 2 on bad input: a path that is
+not a directory, a malformed --repository, a checkout with no workflow and no .gitlab-ci.yml, or a
+file that cannot be read (not YAML, too large, an alias bomb, not a workflow). The files that can
+be read are still checked and reported; the reasons go to stderr.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ def text(report: Report, root: Path) -> str:
     for finding in report.findings:
         lines.append(f"{finding.file}:{finding.line}: {finding.severity}: [{finding.id}] {finding.message}")
         lines.append(f"  see {SITE}{finding.page}")
-    for refused in report.refused:
-        lines.append(f"not read: {refused}")
     counts = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "note")}
     lines.append(f"{len(report.jobs)} publishing job(s); {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)")
     return "\n".join(lines)
@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = check(root, repository)
     print(json.dumps(report.as_json(), indent=1) if args.format == "json" else text(report, root))
+    if not report.files:
+        print(f"tpsite check: no workflow in {root / '.github' / 'workflows'} and no .gitlab-ci.yml: nothing to check", file=sys.stderr)
+        return 2
+    for refused in report.refused:
+        print(f"tpsite check: not read: {refused}", file=sys.stderr)
+    if report.refused:
+        return 2
     return 1 if report.has_errors else 0
 
 
