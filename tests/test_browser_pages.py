@@ -1,7 +1,7 @@
 """Every page of the served site, visited once in Chromium with JavaScript on.
 
 One visit per page collects everything the tests below assert: console errors, requests to other
-hosts, axe-core's violations (every rule but colour contrast on every page; colour contrast, in the
+hosts, axe-core's violations (every rule but the colour rules on every page; the colour rules, in the
 light and the dark palette, on the fewest pages whose articles hold every element and class the
 site's articles use), what each copy button puts on the clipboard, and what each code annotation
 shows when clicked.
@@ -198,19 +198,25 @@ NAVIGATE = "(url) => { history.pushState(null, '', url); dispatchEvent(new PopSt
 
 
 SHARDS = 4
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
 
 def shard(site: Path, number: int) -> list[str]:
-    """The `number`-th of SHARDS groups of pages of about equal weight, in sitemap order. A page
-    weighs its HTML's size (what axe and the clicks cost grows with); heaviest first, each page goes
-    to the lightest group."""
+    """The `number`-th of SHARDS groups of pages of about equal cost, in sitemap order. A page
+    costs its HTML's size (what axe and the clicks cost grows with), three times over on the pages
+    whose colours are measured too; heaviest first, each page goes to the cheapest group."""
     pages = site_pages(site)
+    covering = set(dark_palette_pages(site))
+
+    def cost(page: str) -> int:
+        return (site / page / "index.html").stat().st_size * (3 if page in covering else 1)
+
     groups: list[list[str]] = [[] for _ in range(SHARDS)]
     loads = [0] * SHARDS
-    for page in sorted(pages, key=lambda page: -(site / page / "index.html").stat().st_size):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(page)
-        loads[lightest] += (site / page / "index.html").stat().st_size
+    for page in sorted(pages, key=lambda page: -cost(page)):
+        cheapest = loads.index(min(loads))
+        groups[cheapest].append(page)
+        loads[cheapest] += cost(page)
     return sorted(groups[number], key=pages.index)
 
 
@@ -263,11 +269,12 @@ def crawl(chromium: Any, base_url: str, site: Path, paths: list[str]) -> dict[st
     try:
         tab = open_tab(light)
         for path in paths:
-            show(tab, path)
-            # Colour contrast is two thirds of axe's time; it is measured on the pages that hold
-            # every element and class the articles use (as in the dark palette), the other rules
-            # on every page.
-            rules = "{}" if path in covering else "{'color-contrast': {enabled: false}}"
+            show(tab, path, settle=path in covering)
+            # The colour rules (text contrast; links told from the text around them by colour) are
+            # most of axe's time, and follow from the site's one stylesheet: they are measured on
+            # the pages that hold every element and class the articles use, in both palettes; the
+            # other rules on every page.
+            rules = "{}" if path in covering else "{%s}" % ", ".join(f"'{rule}': {{enabled: false}}" for rule in COLOUR_RULES)
             violations = tab.evaluate(f"() => axe.run({{resultTypes: ['violations'], rules: {rules}}}).then(r => r.violations)")
             for violation in violations:
                 records[path].axe[violation["id"]] = [" ".join(map(str, n["target"])) for n in violation["nodes"]]
@@ -285,7 +292,7 @@ def crawl(chromium: Any, base_url: str, site: Path, paths: list[str]) -> dict[st
             show(tab, path)
             assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate", path
             violations = tab.evaluate(
-                "() => axe.run({runOnly: ['color-contrast'], resultTypes: ['violations']}).then(r => r.violations)"
+                f"() => axe.run({{runOnly: {list(COLOUR_RULES)}, resultTypes: ['violations']}}).then(r => r.violations)"
             )
             for violation in violations:
                 records[path].axe[f"{violation['id']} (dark)"] = [

@@ -9,9 +9,12 @@ Each case is a temporary checkout: the snippet saved where a reader saves it
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import re
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -55,8 +58,23 @@ def errors(report: Any) -> list[str]:
     return [f"{f.file}:{f.line} {f.id}" for f in report.findings if f.severity == "error"]
 
 
-def cli(*args: str) -> Any:
+def command(*args: str) -> Any:
+    """The installed `tpsite check`, run as a reader runs it."""
     return run(tool("tpsite"), "check", *args)
+
+
+def cli(*args: str) -> Any:
+    """The same entry point called in this process (no interpreter start per case): its exit
+    status and what it printed. An exception escapes and fails the test, as a traceback would."""
+    from tpsite.check.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(["check", *args])
+        except SystemExit as exit:  # argparse's refusals
+            status = exit.code if isinstance(exit.code, int) else 2
+    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,7 +256,7 @@ FINDING_KEYS = {"id", "severity", "file", "line", "message", "page"}
 
 def test_a_clean_checkout_exits_0_and_prints_the_json_contract(tmp_path: Path) -> None:
     root = checkout(tmp_path, {"publish.yml": SNIPPETS / SAMPLE.workflow})
-    result = cli(str(root), "--repository", REPOSITORY, "--format", "json")
+    result = command(str(root), "--repository", REPOSITORY, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"jobs", "findings", "refused"}
@@ -251,7 +269,7 @@ def test_a_clean_checkout_exits_0_and_prints_the_json_contract(tmp_path: Path) -
 
 def test_an_error_level_finding_exits_1_with_file_line_and_page(tmp_path: Path) -> None:
     root = checkout(tmp_path, {"publish.yml": SNIPPETS / "pitfalls/id-token-missing/publish-bad.yml"})
-    result = cli(str(root), "--repository", REPOSITORY, "--format", "json")
+    result = command(str(root), "--repository", REPOSITORY, "--format", "json")
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     finding = next(f for f in data["findings"] if f["id"] == "missing-id-token-permission")

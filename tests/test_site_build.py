@@ -49,6 +49,8 @@ UNRENDERED = re.compile(r"\+\+[^+\s][^+]*\+\+|--8<--|\{\{|\}\}|\[\[|\]\]|!!!|\?\
 def prose(markup: str) -> str:
     """A page's visible text outside code, as a reader sees it (code blocks and inline code may
     legitimately show `${{ … }}` or `[ ]`)."""
+    if "<article" in markup and "</article>" in markup:  # parse the article only: the nav is the theme's
+        markup = markup[markup.index("<article") : markup.rindex("</article>") + len("</article>")]
     soup = BeautifulSoup(markup, "html.parser")
     for node in soup.select("pre, code, script, style, textarea, .highlight"):
         node.decompose()

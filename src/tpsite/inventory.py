@@ -73,28 +73,32 @@ class Message:
 
     def pattern(self) -> re.Pattern[str]:
         """The wording as a regular expression: literal text, any text for each placeholder."""
-        parts: list[str] = []
-        text = self.wording
-        i = 0
-        while i < len(text):
-            if text.startswith(("{{", "}}"), i):
-                parts.append(re.escape(text[i]))
-                i += 2
-                continue
-            match = _FIELD.match(text, i)
-            if match:
-                parts.append(r".+?")
-                i = match.end()
-                continue
-            parts.append(re.escape(text[i]))
-            i += 1
-        return re.compile("".join(parts), re.S)
+        return _pattern(self.wording)
 
     def literal_parts(self) -> list[str]:
         """The wording's literal stretches between placeholders, longest first."""
         text = self.wording.replace("{{", "{").replace("}}", "}")
         return sorted((p for p in _FIELD.split(text)[::2] if p.strip()), key=len, reverse=True)
 
+
+
+@functools.lru_cache(maxsize=None)  # each wording is compiled once, however often it is matched
+def _pattern(wording: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    i = 0
+    while i < len(wording):
+        if wording.startswith(("{{", "}}"), i):
+            parts.append(re.escape(wording[i]))
+            i += 2
+            continue
+        match = _FIELD.match(wording, i)
+        if match:
+            parts.append(r".+?")
+            i = match.end()
+            continue
+        parts.append(re.escape(wording[i]))
+        i += 1
+    return re.compile("".join(parts), re.S)
 
 def _read(path: Any) -> list[Message]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
