@@ -305,7 +305,30 @@ def test_without_the_parser_the_page_says_to_install_it(chromium: Any, base_url:
     context.route(re.compile(r".*/assets/javascripts/vendor/.*"), lambda route: route.fulfill(status=404, body="not found"))
     tab = context.new_page()
     tab.goto(base_url + "check/", wait_until="load")
+    tab.wait_for_selector("#tp-check[data-ready]")
+    tab.focus("#tp-text-1")
     tab.wait_for_selector('[data-note="parser-missing"]')
     assert "run npm ci" in tab.inner_text("#tp-check-result")
     assert tab.is_disabled("#tp-run")
+    context.close()
+
+
+CHECKER = re.compile(r"/(assets/javascripts/vendor/|assets/javascripts/tp/(check[^/]*|compare|warehouse)\.js|assets/data/(check|model)\.json)")
+
+
+def test_the_checker_is_fetched_on_first_use(chromium: Any, base_url: str) -> None:
+    # Most of the page's weight is the checker, its data and the parsers: a reader who only reads
+    # the page does not download them; a focus in the form does.
+    context = chromium.new_context()
+    tab = context.new_page()
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(base_url + "check/", wait_until="networkidle")
+    tab.wait_for_selector("#tp-check[data-ready]")
+    assert [url for url in fetched if CHECKER.search(url)] == []
+    # The parsers come last, once the checker's modules have loaded.
+    with tab.expect_request(re.compile(r".*/assets/javascripts/vendor/.*")):
+        tab.focus("#tp-text-1")
+    later = {CHECKER.search(url).group(0) for url in fetched if CHECKER.search(url)}
+    assert {"/assets/javascripts/tp/check.js", "/assets/javascripts/tp/check-github.js", "/assets/data/check.json", "/assets/data/model.json"} <= later
     context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,21 @@ def test_python_examples_run_and_print_what_they_say(example: CodeExample, eval_
     else:
         eval_example.lint(example)
         eval_example.run_print_check(example)
+
+
+# The project speaks only of itself: no file names the machine it was written on or the notes
+# beside the checkout it was written from.
+# (The brackets keep this line from matching itself.)
+_FOREIGN_PATH = re.compile(r"(?<![\w/])/wor[k]/|\.\./share[d]\b|shared/referenc[e]/")
+
+
+def test_no_file_names_a_path_outside_the_project() -> None:
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    found = []
+    for name in filter(None, tracked):
+        path = ROOT / name
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")
+        found += [f"{name}: {m[0]}" for m in _FOREIGN_PATH.finditer(text)]
+    assert found == []

@@ -2,12 +2,29 @@
 // command's rules). The jobs that publish come first with the publisher PyPI needs, then each
 // finding at its line; a typed publisher is compared field by field with compare.js (PyPI's
 // matching, warehouse.js). Text goes into the page with textContent only (dom.js): nothing pasted
-// is ever parsed as markup, and nothing leaves the browser.
+// is ever parsed as markup, and nothing leaves the browser. The checker, its data and the parsers
+// (most of this page's weight) are fetched on first use: a focus in the form, a drop or a file
+// chosen, so a reader who only reads the page does not download them.
 
-import { checkFiles, parseRepository } from "./check.js";
-import { loadParsers } from "./check-load.js";
-import { comparePublisher } from "./compare.js";
 import { h, data, copyButton, mountTool, siteUrl } from "./dom.js";
+
+let checker = null;
+
+/** The checker's modules, data and parsers, fetched once, on first use. */
+function loadChecker() {
+  if (!checker) {
+    checker = Promise.all([import("./check.js"), import("./compare.js"), import("./check-load.js"), data("check"), data("model")]).then(
+      async ([checkModule, compareModule, loadModule, check, model]) => ({
+        checkFiles: checkModule.checkFiles,
+        parseRepository: checkModule.parseRepository,
+        comparePublisher: compareModule.comparePublisher,
+        deps: { check, model, ...(await loadModule.loadParsers()) },
+      }),
+    );
+    checker.catch(() => (checker = null));
+  }
+  return checker;
+}
 
 const SEVERITY = { error: "Error", warning: "Warning", note: "Note" };
 const STATUS = { same: "matches", differs: "differs", unknown: "not known", assumed: "assumed the same" };
@@ -72,7 +89,7 @@ function claimsDetails(entry) {
   );
 }
 
-function comparison(entry, detail, typed, model) {
+function comparison(entry, detail, typed, model, comparePublisher) {
   const event = Object.keys(detail.full)[0];
   if (!event || !typed || typed.kind !== detail.kind) return null;
   const result = comparePublisher({ claims: detail.full[event], missing: [] }, typed, entry.index, model);
@@ -103,7 +120,7 @@ function comparison(entry, detail, typed, model) {
   );
 }
 
-function jobCard(entry, detail, typed, model) {
+function jobCard(entry, detail, typed, model, comparePublisher) {
   const site = model.indexes[entry.index].site;
   return h(
     "section",
@@ -112,7 +129,7 @@ function jobCard(entry, detail, typed, model) {
     h("p", {}, `Uploads to ${site} with `, h("code", { text: entry.publishes_with }), entry.environment ? [" in the environment ", h("code", { text: entry.environment })] : " without an environment", "."),
     entry.publisher ? formCard(entry, detail, model) : note("no-publisher", `No publisher can work: ${entry.why_no_publisher}`, "tp-error"),
     claimsDetails(entry),
-    entry.publisher && typed && typed.index === entry.index ? comparison(entry, detail, typed, model) : null,
+    entry.publisher && typed && typed.index === entry.index ? comparison(entry, detail, typed, model, comparePublisher) : null,
   );
 }
 
@@ -132,9 +149,9 @@ function findingItem(f, check) {
   );
 }
 
-function render(out, result, typed, deps, started) {
+function render(out, result, typed, tools, started) {
   const { report, details } = result;
-  const { check, model } = deps;
+  const { check, model } = tools.deps;
   const nodes = [];
   for (const reason of report.refused) nodes.push(note("refused", `Not read: ${reason}`, "tp-error"));
   const counts = Object.fromEntries(Object.keys(SEVERITY).map((s) => [s, report.findings.filter((f) => f.severity === s).length]));
@@ -143,7 +160,7 @@ function render(out, result, typed, deps, started) {
   );
   if (!report.jobs.length && !report.refused.length) nodes.push(note("no-jobs", "No job of these files uploads to PyPI or TestPyPI (gh-action-pypi-publish, uv publish, twine, pdm, hatch, poetry, flit or maturin)."));
   if (started.secondMissingPath) nodes.push(note("second-path", "The second file has no path, so nothing can call it: give its path in the repository."));
-  report.jobs.forEach((entry, i) => nodes.push(jobCard(entry, details[i], typed, model)));
+  report.jobs.forEach((entry, i) => nodes.push(jobCard(entry, details[i], typed, model, tools.comparePublisher)));
   if (report.findings.length) {
     nodes.push(h("h2", { className: "tp-h", id: "tp-findings-heading", text: "Findings" }));
     nodes.push(h("ul", { className: "tp-findings" }, report.findings.map((f) => findingItem(f, check))));
@@ -177,24 +194,25 @@ async function readDropped(root, list) {
 mountTool("tp-check", async (root) => {
   const out = document.getElementById("tp-check-result");
   const runButton = root.querySelector("#tp-run");
-  let deps;
-  try {
-    const [check, model, parsers] = await Promise.all([data("check"), data("model"), loadParsers()]);
-    deps = { check, model, ...parsers };
-  } catch (error) {
-    root.querySelector("#tp-run").disabled = true;
-    out.replaceChildren(note("parser-missing", error.message, "tp-error"));
-    return;
-  }
+  const ready = () =>
+    loadChecker().catch((error) => {
+      runButton.disabled = true;
+      out.replaceChildren(note("parser-missing", error.message, "tp-error"));
+      return null;
+    });
+  // The first sign of use starts the download, so the checker is there by the time the reader has pasted.
+  for (const type of ["focusin", "dragenter", "pointerdown"]) root.addEventListener(type, ready, { once: true });
   let runs = 0;
-  const go = () => {
+  const go = async () => {
+    const tools = await ready();
+    if (!tools) return;
     const started = files(root);
     const repoText = value(root, "tp-repo").trim();
     const nodes = [];
     let repository = null;
     if (repoText) {
       try {
-        repository = parseRepository(repoText);
+        repository = tools.parseRepository(repoText);
       } catch {
         nodes.push(note("bad-repository", `“${repoText}” is not owner/name (GitLab: namespace/project).`, "tp-error"));
       }
@@ -206,9 +224,9 @@ mountTool("tp-check", async (root) => {
       return;
     }
     try {
-      const result = checkFiles(started.found, repository, deps);
+      const result = tools.checkFiles(started.found, repository, tools.deps);
       const kind = started.path === ".gitlab-ci.yml" ? "gitlab" : "github";
-      render(out, result, typedPublisher(root, kind), deps, started);
+      render(out, result, typedPublisher(root, kind), tools, started);
       if (nodes.length) out.prepend(...nodes);
     } catch (error) {
       out.replaceChildren(note("failed", `Something went wrong: ${error && error.message ? error.message : error}`, "tp-error"));
