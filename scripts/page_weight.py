@@ -21,6 +21,8 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -61,29 +63,24 @@ def build(out: Path) -> float:
 
 
 def weigh(browser: object, url: str) -> dict[str, int]:
-    """Bytes transferred by class for one cold page load (response bodies as sent, gzip included)."""
+    """Bytes transferred by class for one cold page load: each response's headers and body as
+    sent (gzip included), also those of the page's workers (Playwright reports them with the
+    page's; Chromium's page-level DevTools session does not see a worker's own requests)."""
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
-    client = context.new_cdp_session(page)
-    client.send("Network.enable")
-    sizes: dict[str, int] = {}
-    kinds: dict[str, str] = {}
-    client.on(
-        "Network.responseReceived",
-        lambda e: kinds.__setitem__(
-            e["requestId"], CLASSES.get(e["type"].lower(), "other")
-        ),
-    )
-    client.on(
-        "Network.loadingFinished",
-        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
-    )
+    found: dict[str, int] = defaultdict(int)
+
+    def finished(request: Any) -> None:
+        sizes = request.sizes()
+        kind = CLASSES.get(request.resource_type, "other")
+        if kind == "other" and urlsplit(request.url).path.endswith(".js"):
+            kind = "js"  # a worker's importScripts()
+        found[kind] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+    context.on("requestfinished", finished)
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     context.close()
-    found: dict[str, int] = defaultdict(int)
-    for request, size in sizes.items():
-        found[kinds.get(request, "other")] += size
     return dict(found)
 
 

@@ -109,18 +109,23 @@ def test_pasted_error_messages_find_their_gallery_page_first(page: Any, base_url
 
 
 def test_the_search_index_is_fetched_only_when_the_reader_reaches_for_search(page: Any, base_url: str) -> None:
+    # The index and Material's worker (lunr) are both held: a reader who never searches gets neither.
     index: list[str] = []
+    lunr: list[str] = []
     page.on("request", lambda request: index.append(request.url) if "search_index" in request.url else None)
+    page.on("request", lambda request: lunr.append(request.url) if "/assets/javascripts/workers/search." in request.url else None)
     page.goto(base_url + "guide/", wait_until="load")
     page.locator("a[href$='/workflow/']").first.click()  # an instant navigation, then a pause
     page.wait_for_url("**/workflow/")
     page.wait_for_timeout(500)
     assert index == [], "the index was fetched before anyone searched"
+    assert lunr == [], "Material's search worker was loaded before anyone searched"
     page.keyboard.press("/")  # Material's shortcut focuses the search box
     page.keyboard.type("environment protection rules")
     first = page.locator(".md-search-result__item > .md-search-result__link").first
     first.wait_for()
     assert len(index) == 1 and index[0].endswith("/search/search_index.json")
+    assert len(lunr) == 1
     assert "errors/environment-protection-rules/" in first.get_attribute("href")
 
 

@@ -81,6 +81,6 @@ def test_the_search_worker_leaves_zensical_s_search_alone(site: Path, zensical_s
         assert result.returncode == 0, result.stderr
         loaded[name] = json.loads(result.stdout)
     assert loaded == {
-        "mkdocs": {"lunr": "function", "listening": True},
-        "zensical": {"lunr": "undefined", "listening": True},
+        "mkdocs": {"before": "undefined", "lunr": "function", "listening": True},
+        "zensical": {"before": "undefined", "lunr": "undefined", "listening": True},
     }

@@ -19,12 +19,21 @@ const material = new URL(config.search, ORIGIN + "/").href;
 const workerUrl = new URL(ours[1], ORIGIN + "/").href + "?worker=" + encodeURIComponent(material);
 
 
-let handler = null;
+// A dedicated worker's global scope, as far as the workers use it: message listeners and
+// `onmessage` (Zensical's worker sets that), dispatchEvent, and importScripts from this site only.
+const listeners = [];
 const replies = [];
+function deliver(event) {
+  for (const listener of [...listeners]) listener(event); // those added meanwhile wait for the next
+  if (typeof sandbox.onmessage === "function") sandbox.onmessage(event);
+}
 const sandbox = {
   console: { warn() {}, log() {}, error() {} },
   location: { href: workerUrl },
-  addEventListener: (type, fn) => { if (type === "message") handler = fn; },
+  addEventListener: (type, fn) => { if (type === "message") listeners.push(fn); },
+  removeEventListener: (type, fn) => { if (type === "message" && listeners.includes(fn)) listeners.splice(listeners.indexOf(fn), 1); },
+  dispatchEvent: (event) => { if (event.type === "message") deliver(event); return true; },
+  MessageEvent: class { constructor(type, init) { this.type = type; this.data = init && init.data; } },
   postMessage: (message) => replies.push(message),
   importScripts: (...urls) => {
     for (const url of urls) {
@@ -39,41 +48,51 @@ sandbox.self = sandbox;
 vm.createContext(sandbox);
 sandbox.importScripts(workerUrl.split("?")[0]);
 
-async function send(message) {
+async function send(message, patience = Infinity) {
   const before = replies.length;
-  await handler({ data: message });
-  while (replies.length === before) await new Promise((r) => setImmediate(r));
+  const started = Date.now();
+  deliver({ type: "message", data: message });
+  while (replies.length === before && Date.now() - started < patience) await new Promise((r) => setImmediate(r));
   return replies[replies.length - 1];
 }
 
-if (process.argv[3] === "--load-check") {
-  // The worker loaded without an error; is lunr (Material's engine) behind it?
-  const listening = handler !== null || typeof sandbox.onmessage === "function";
-  process.stdout.write(JSON.stringify({ lunr: typeof sandbox.self.lunr, listening }));
-  process.exit(0);
-}
+const indexFile = path.join(site, "search", "search_index.json");
+const index = fs.existsSync(indexFile) ? JSON.parse(fs.readFileSync(indexFile, "utf8")) : { config: {}, docs: [] };
+const options = { suggest: config.features.includes("search.suggest") };
 
-if (process.argv[3] === "--guard-check") {
-  // The token-set guard: a word the index doesn't have is dropped from an expansion.
-  const lunr = sandbox.self.lunr;
-  const set = lunr.TokenSet.fromArray(["publish", "publisher"]);
-  set.indexWords.delete("publisher"); // as if minimisation had produced a word not in the index
-  const expanded = set.intersect(lunr.TokenSet.fromString("publish*")).toArray();
-  process.stdout.write(JSON.stringify(expanded.sort()));
-  process.exit(0);
-}
-
-const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"));
-const queries = JSON.parse(fs.readFileSync(0, "utf8"));
-
-(async () => {
+async function main(mode) {
+  if (mode === "--load-check") {
+    // The engine behind our worker is loaded with the first message (Material sends it once the
+    // index has arrived), not before; then it listens. Is it lunr (Material's engine)?
+    const before = typeof sandbox.self.lunr;
+    await send({ type: 0, data: { config: index.config, docs: [], options } }, 5000);
+    const listening = listeners.length > 0 || typeof sandbox.onmessage === "function";
+    return { before, lunr: typeof sandbox.self.lunr, listening };
+  }
+  if (mode === "--guard-check") {
+    // The token-set guard: a word the index doesn't have is dropped from an expansion.
+    await send({ type: 0, data: { config: index.config, docs: index.docs.slice(0, 1), options } });
+    const lunr = sandbox.self.lunr;
+    const set = lunr.TokenSet.fromArray(["publish", "publisher"]);
+    set.indexWords.delete("publisher"); // as if minimisation had produced a word not in the index
+    return set.intersect(lunr.TokenSet.fromString("publish*")).toArray().sort();
+  }
   // Material's message types: 0 = set up the index, 2 = a query (answered by 3).
-  const options = { suggest: config.features.includes("search.suggest") };
+  const queries = JSON.parse(fs.readFileSync(0, "utf8"));
   await send({ type: 0, data: { config: index.config, docs: index.docs, options } });
   const out = [];
   for (const query of queries) {
     const reply = await send({ type: 2, data: query });
     out.push(reply.data.items.map((group) => group[0].location));
   }
-  process.stdout.write(JSON.stringify(out));
-})().catch((error) => { console.error(error); process.exit(1); });
+  return out;
+}
+
+main(process.argv[3]).then(
+  // Exit once the output is written: a pipe takes it in 64 KB pieces.
+  (result) => process.stdout.write(JSON.stringify(result), () => process.exit(0)),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

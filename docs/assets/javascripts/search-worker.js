@@ -40,35 +40,47 @@
     post(message);
   };
 
-  // Keep Material's message listener instead of letting it receive messages directly.
-  var listeners = [];
+  // Material's worker (lunr, 12 KB compressed) is loaded on the first message, which Material
+  // sends once the search index has arrived: the index itself is held until the reader reaches
+  // for search (overrides/main.html), so a reader who never searches downloads neither.
   var addEventListener = self.addEventListener.bind(self);
-  self.addEventListener = function (type, listener) {
-    if (type === "message") listeners.push(listener);
-    else addEventListener(type, listener);
-  };
-  importScripts(worker.href);
-  self.addEventListener = addEventListener;
-  if (!self.lunr) {
-    // Not Material's lunr worker (Zensical's search has its own engine): the fixes below are for
-    // lunr's query parser, so hand every message to that worker unchanged.
-    listeners.forEach(function (listener) {
-      addEventListener("message", listener);
-    });
-    return;
+  function first(event) {
+    self.removeEventListener("message", first);
+    start();
+    self.dispatchEvent(new MessageEvent("message", { data: event.data }));
   }
-  guardTokenSets(self.lunr);
+  addEventListener("message", first);
 
-  var QUERY = 2; // Material's message type for a search query
-  addEventListener("message", function (event) {
-    var message = event.data;
-    if (message && message.type === QUERY && typeof message.data === "string") {
-      message = { type: QUERY, data: pasteable(message.data) };
+  function start() {
+    // Keep Material's message listener instead of letting it receive messages directly.
+    var listeners = [];
+    self.addEventListener = function (type, listener) {
+      if (type === "message") listeners.push(listener);
+      else addEventListener(type, listener);
+    };
+    importScripts(worker.href);
+    self.addEventListener = addEventListener;
+    if (!self.lunr) {
+      // Not Material's lunr worker (Zensical's search has its own engine): the fixes below are for
+      // lunr's query parser, so hand every message to that worker unchanged.
+      listeners.forEach(function (listener) {
+        addEventListener("message", listener);
+      });
+      return;
     }
-    listeners.forEach(function (listener) {
-      listener({ data: message });
+    guardTokenSets(self.lunr);
+
+    var QUERY = 2; // Material's message type for a search query
+    addEventListener("message", function (event) {
+      var message = event.data;
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        message = { type: QUERY, data: pasteable(message.data) };
+      }
+      listeners.forEach(function (listener) {
+        listener({ data: message });
+      });
     });
-  });
+  }
 
   function guardTokenSets(lunr) {
     var fromArray = lunr.TokenSet.fromArray;
