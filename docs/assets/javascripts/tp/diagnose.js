@@ -15,8 +15,12 @@ const compiled = new WeakMap();
 function anyFragment(gallery) {
   let re = compiled.get(gallery);
   if (!re) {
-    const sources = gallery.entries.flatMap((e) => e.match.map((m) => m.text.trim().split(/\s+/).map((p) => p.replace(ESCAPE, "\\$&")).join("\\s+")));
-    re = new RegExp(sources.join("|"), "g");
+    const texts = gallery.entries.flatMap((e) => e.match.map((m) => m.text.trim()));
+    const sources = texts.map((text) => text.split(/\s+/).map((p) => p.replace(ESCAPE, "\\$&")).join("\\s+"));
+    // The fragments' first characters, looked ahead: no match changes (every fragment starts with
+    // one), but most positions of a long log fail at once instead of trying every alternative.
+    const firsts = [...new Set(texts.map((text) => text[0]))].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    re = new RegExp(`(?=[${firsts}])(?:${sources.join("|")})`, "g");
     compiled.set(gallery, re);
   }
   re.lastIndex = 0;
