@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,19 @@ def test_every_record_entry_is_used() -> None:
     used = {id(m.resolve()) for m in MENTIONS}
     unused = [s.label for s in sources.record() if s.role != "document" and id(s) not in used]
     assert not unused, f"in the record but named nowhere: {unused}"
+
+
+def test_the_gallery_is_read_again_after_forget(tmp_path: Path) -> None:
+    # A build asks for the gallery hundreds of times, so it is read once; `mkdocs serve` rebuilds
+    # in the same process, and each build starts with forget() (macros.define_env).
+    page = tmp_path / "some-error.md"
+
+    def write(title: str) -> None:
+        page.write_text(f'---\ntitle: "{title}"\ndescription: d\nphase: upload\nheadline: h\nemitted_by: e\nmatch: ["h"]\n---\n\n# {title}\n', encoding="utf-8")
+
+    write("First")
+    assert [e.title for e in gallery.entries(tmp_path)] == ["First"]
+    write("Second")
+    assert [e.title for e in gallery.entries(tmp_path)] == ["First"]
+    gallery.forget()
+    assert [e.title for e in gallery.entries(tmp_path)] == ["Second"]

@@ -123,19 +123,31 @@ def _front_matter(path: Path, mtime_ns: int) -> dict[str, object]:
 
 
 def entry(slug: str) -> Entry:
-    return next(e for e in entries() if e.slug == slug)
+    return _by_slug(ERRORS)[slug]
 
 
 def entries(folder: Path = ERRORS) -> list[Entry]:
-    """Every error page, in phase order then by title (read again only when a page changed)."""
-    pages = sorted(folder.glob("*.md"))
-    return list(_entries(folder, tuple((p.name, p.stat().st_mtime_ns) for p in pages)))
+    """Every error page, in phase order then by title; read once, until `forget()`."""
+    return list(_entries(folder))
+
+
+def forget() -> None:
+    """Read the pages again on next use. Each build starts with this (macros.define_env): `mkdocs
+    serve` rebuilds in the same process after a page changed. A build asks for the gallery some 300
+    times, so nothing is checked per call."""
+    _entries.cache_clear()
+    _by_slug.cache_clear()
 
 
 @functools.lru_cache(maxsize=8)
-def _entries(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[Entry, ...]:
+def _by_slug(folder: Path) -> dict[str, Entry]:
+    return {e.slug: e for e in _entries(folder)}
+
+
+@functools.lru_cache(maxsize=8)
+def _entries(folder: Path) -> tuple[Entry, ...]:
     found = []
-    for path in (folder / name for name, _ in stamp):
+    for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
         meta = front_matter(path)

@@ -152,7 +152,8 @@ def on_post_build(env: Any) -> None:
 
 
 def define_env(env: Any) -> None:
-    """Register the site's macros (called by mkdocs-macros)."""
+    """Register the site's macros (called by mkdocs-macros as each build starts)."""
+    gallery.forget()  # `mkdocs serve` rebuilds in this process: read the pages as they are now
     env.variables["sample"] = SAMPLE
 
     def slug() -> str:
