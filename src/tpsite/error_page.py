@@ -113,4 +113,6 @@ def page_sources(slug: str) -> str:
         read_on = max(s.read_on for s in checked)
         what = ", ".join(f"{s.label} ({s.date})" for s in checked)
         lines.append(f"\nChecked against {what} on {read_on}.")
-    return "\n".join(lines)
+    # Citations (commits, paths, thread URLs) are a tenth of the search index and nobody searches
+    # for them: Material's search leaves the block out.
+    return '<div class="tp-sources" data-search-exclude markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
