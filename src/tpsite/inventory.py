@@ -81,7 +81,6 @@ class Message:
         return sorted((p for p in _FIELD.split(text)[::2] if p.strip()), key=len, reverse=True)
 
 
-
 @functools.lru_cache(maxsize=None)  # each wording is compiled once, however often it is matched
 def _pattern(wording: str) -> re.Pattern[str]:
     parts: list[str] = []
@@ -99,6 +98,7 @@ def _pattern(wording: str) -> re.Pattern[str]:
         parts.append(re.escape(wording[i]))
         i += 1
     return re.compile("".join(parts), re.S)
+
 
 def _read(path: Any) -> list[Message]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))

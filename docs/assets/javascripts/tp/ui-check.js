@@ -21,7 +21,6 @@ function loadChecker() {
         deps: { check, model, ...(await loadModule.loadParsers()) },
       }),
     );
-    checker.catch(() => (checker = null));
   }
   return checker;
 }
@@ -89,10 +88,10 @@ function claimsDetails(entry) {
   );
 }
 
-function comparison(entry, detail, typed, model, comparePublisher) {
+function comparison(entry, detail, typed, tools) {
   const event = Object.keys(detail.full)[0];
   if (!event || !typed || typed.kind !== detail.kind) return null;
-  const result = comparePublisher({ claims: detail.full[event], missing: [] }, typed, entry.index, model);
+  const result = tools.comparePublisher({ claims: detail.full[event], missing: [] }, typed, entry.index, tools.deps.model);
   if (result.formError) return note("form-error", `PyPI's form refuses these values: ${result.formError}`, "tp-error");
   const outcome = result.outcome;
   const verdict = outcome.ok
@@ -120,7 +119,8 @@ function comparison(entry, detail, typed, model, comparePublisher) {
   );
 }
 
-function jobCard(entry, detail, typed, model, comparePublisher) {
+function jobCard(entry, detail, typed, tools) {
+  const model = tools.deps.model;
   const site = model.indexes[entry.index].site;
   return h(
     "section",
@@ -129,7 +129,7 @@ function jobCard(entry, detail, typed, model, comparePublisher) {
     h("p", {}, `Uploads to ${site} with `, h("code", { text: entry.publishes_with }), entry.environment ? [" in the environment ", h("code", { text: entry.environment })] : " without an environment", "."),
     entry.publisher ? formCard(entry, detail, model) : note("no-publisher", `No publisher can work: ${entry.why_no_publisher}`, "tp-error"),
     claimsDetails(entry),
-    entry.publisher && typed && typed.index === entry.index ? comparison(entry, detail, typed, model, comparePublisher) : null,
+    entry.publisher && typed && typed.index === entry.index ? comparison(entry, detail, typed, tools) : null,
   );
 }
 
@@ -151,7 +151,7 @@ function findingItem(f, check) {
 
 function render(out, result, typed, tools, started) {
   const { report, details } = result;
-  const { check, model } = tools.deps;
+  const { check } = tools.deps;
   const nodes = [];
   for (const reason of report.refused) nodes.push(note("refused", `Not read: ${reason}`, "tp-error"));
   const counts = Object.fromEntries(Object.keys(SEVERITY).map((s) => [s, report.findings.filter((f) => f.severity === s).length]));
@@ -160,7 +160,7 @@ function render(out, result, typed, tools, started) {
   );
   if (!report.jobs.length && !report.refused.length) nodes.push(note("no-jobs", "No job of these files uploads to PyPI or TestPyPI (gh-action-pypi-publish, uv publish, twine, pdm, hatch, poetry, flit or maturin)."));
   if (started.secondMissingPath) nodes.push(note("second-path", "The second file has no path, so nothing can call it: give its path in the repository."));
-  report.jobs.forEach((entry, i) => nodes.push(jobCard(entry, details[i], typed, model, tools.comparePublisher)));
+  report.jobs.forEach((entry, i) => nodes.push(jobCard(entry, details[i], typed, tools)));
   if (report.findings.length) {
     nodes.push(h("h2", { className: "tp-h", id: "tp-findings-heading", text: "Findings" }));
     nodes.push(h("ul", { className: "tp-findings" }, report.findings.map((f) => findingItem(f, check))));
